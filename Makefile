@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint install migrate demo bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## run: install, migrate SQLite, load the demo data and serve http://127.0.0.1:8000/ (tasks run in-process)
+run: demo
+	@echo "\n打开 http://$(HOST):$(PORT)/ 用上面的演示账号登录。"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## lint: ruff, and models that match their migrations
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+## test: the whole suite (PostgreSQL/Redis/worker/browser tests run when those are reachable; in CI they must)
+test: lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: migrate
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BallotsConfig(AppConfig):
+    name = "ballots"
+    verbose_name = "选民与投票"
+    default_auto_field = "django.db.models.BigAutoField"

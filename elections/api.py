@@ -1,0 +1,231 @@
+"""Thin API views: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import gates, rules, selectors, services
+from .errors import ApplicationError
+from .models import Election
+from .serializers import (
+    AdvanceSerializer,
+    CampaignSerializer,
+    ElectionSerializer,
+    ElectionUpdateSerializer,
+    EventSerializer,
+    GatesSerializer,
+    JurisdictionSerializer,
+    NotificationSerializer,
+    ReopenSerializer,
+    RulebookSerializer,
+    UserSerializer,
+)
+
+
+@extend_schema(
+    request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    auth=[],
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request: Request) -> Response:
+    username = request.data.get("username", "")
+    password = request.data.get("password", "")
+    errors = {}
+    if not username:
+        errors["username"] = ["请填写用户名。"]
+    if not password:
+        errors["password"] = ["请填写密码。"]
+    if errors:
+        raise ApplicationError("请填写用户名和密码。", errors)
+    user = authenticate(request._request, username=username, password=password)
+    if user is None:
+        raise ApplicationError("用户名或密码错误。", {"non_field_errors": ["用户名或密码错误。"]})
+    token, _ = Token.objects.get_or_create(user=user)
+    return Response({"token": token.key})
+
+
+def _in_scope_object(queryset: Any, pk: Any, label: str) -> Any:
+    obj = queryset.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise ApplicationError(f"{label}不存在。", {label: [f"{label}不存在或不在您的管辖范围内。"]})
+    return obj
+
+
+class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          viewsets.GenericViewSet):
+    serializer_class = JurisdictionSerializer
+    filterset_fields = ["level", "parent"]
+
+    def get_queryset(self) -> Any:
+        return selectors.jurisdiction_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = JurisdictionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        parent = data.validated_data.get("parent")
+        if parent is not None:
+            parent = _in_scope_object(self.get_queryset(), parent.pk, "parent")
+        node = services.jurisdiction_create(actor=request.user, name=data.validated_data["name"],
+                                            code=data.validated_data["code"], level=data.validated_data["level"],
+                                            parent=parent)
+        return Response(JurisdictionSerializer(node).data, status=status.HTTP_201_CREATED)
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  viewsets.GenericViewSet):
+    serializer_class = UserSerializer
+    filterset_fields = ["role", "jurisdiction", "department"]
+
+    def get_queryset(self) -> Any:
+        return selectors.user_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = UserSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        jurisdiction = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["jurisdiction"].pk,
+                                        "jurisdiction")
+        user = services.user_create(actor=request.user, username=v["username"], password=v["password"],
+                                    full_name=v.get("full_name", ""), role=v["role"], jurisdiction=jurisdiction,
+                                    department=v.get("department", ""))
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class RulebookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RulebookSerializer
+    lookup_field = "code"
+    filterset_fields = ["body", "kind"]
+
+    def get_queryset(self) -> Any:
+        return selectors.rulebook_list(user=self.request.user)
+
+
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    serializer_class = CampaignSerializer
+    filterset_fields = ["jurisdiction"]
+
+    def get_queryset(self) -> Any:
+        return selectors.campaign_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = CampaignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        jurisdiction = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["jurisdiction"].pk,
+                                        "jurisdiction")
+        campaign = services.campaign_create(actor=request.user, name=v["name"], jurisdiction=jurisdiction,
+                                            milestones=v.get("milestones", []))
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        campaign = self.get_object()
+        data = CampaignSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        campaign = services.campaign_update(actor=request.user, campaign=campaign,
+                                            name=data.validated_data.get("name"),
+                                            milestones=data.validated_data.get("milestones"))
+        return Response(CampaignSerializer(campaign).data)
+
+
+class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    serializer_class = ElectionSerializer
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        return selectors.election_list(
+            user=self.request.user,
+            filters={k: params.get(k) for k in ("campaign", "street", "community", "body", "kind", "stage", "q")},
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ElectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        campaign = _in_scope_object(selectors.campaign_list(user=request.user), v["campaign"].pk, "campaign")
+        community = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["community"].pk, "community")
+        election = services.election_create(
+            actor=request.user, campaign=campaign, community=community, body=v["body"], kind=v["kind"],
+            rulebook=v["rulebook"], rule_overrides=v.get("rule_overrides") or {},
+            election_day=v.get("election_day"), seats=v.get("seats"),
+        )
+        return Response(ElectionSerializer(self._fresh(election)).data, status=status.HTTP_201_CREATED)
+
+    def _fresh(self, election: Election) -> Election:
+        return selectors.election_get(user=self.request.user, pk=election.pk)
+
+    @extend_schema(request=ElectionUpdateSerializer, responses=ElectionSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        election = self.get_object()
+        data = ElectionUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if "seats" in v:
+            election = services.seat_plan_set(actor=request.user, election=election, seats=v["seats"])
+        if {"election_day", "rule_overrides", "rulebook"} & set(v):
+            election = services.election_update(
+                actor=request.user, election=election, election_day=v.get("election_day", ...),
+                rule_overrides=v.get("rule_overrides"), rulebook=v.get("rulebook"),
+            )
+        return Response(ElectionSerializer(self._fresh(election)).data)
+
+    @extend_schema(responses=GatesSerializer)
+    @action(detail=True, methods=["get"])
+    def gates(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        blockers = gates.blockers_for(election)
+        return Response({"stage": election.stage, "next": rules.next_stage(election.stage),
+                         "blocked_by": [b.as_dict() for b in blockers]})
+
+    @extend_schema(request=AdvanceSerializer, responses={200: ElectionSerializer, 409: OpenApiResponse(
+        description="blocked: {detail, blocked_by:[{code,message,source,fix}]}")})
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        data = AdvanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        election = services.election_advance(actor=request.user, election=election,
+                                             expected_stage=data.validated_data.get("expected_stage"))
+        return Response(ElectionSerializer(self._fresh(election)).data)
+
+    @extend_schema(request=ReopenSerializer, responses=ElectionSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        data = ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        election = services.election_reopen(actor=request.user, election=election,
+                                            stage=data.validated_data["stage"], reason=data.validated_data["reason"])
+        return Response(ElectionSerializer(self._fresh(election)).data)
+
+    @extend_schema(request=None, responses=ElectionSerializer)
+    @action(detail=True, methods=["post"], url_path="seat-plan/approve")
+    def approve_seat_plan(self, request: Request, pk: Any = None) -> Response:
+        election = services.seat_plan_approve(actor=request.user, election=self.get_object())
+        return Response(ElectionSerializer(self._fresh(election)).data)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        page = self.paginate_queryset(selectors.event_list(user=request.user, election=election).order_by("seq"))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.notification_list(user=self.request.user)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from . import rules
+from .models import Campaign, Jurisdiction, Rulebook
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ElectionFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    campaign = forms.ModelChoiceField(label="换届工作", queryset=Campaign.objects.none(), required=False)
+    street = forms.ModelChoiceField(label="街道", queryset=Jurisdiction.objects.none(), required=False)
+    body = forms.ChoiceField(label="选举对象", choices=[("", "全部")] + rules.BODIES, required=False)
+    stage = forms.ChoiceField(label="阶段", choices=[("", "全部")] + rules.STAGES, required=False)
+
+    def __init__(self, *args: Any, campaigns: Any, streets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["street"].queryset = streets
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "q": data.get("q"),
+            "campaign": data["campaign"].pk if data.get("campaign") else None,
+            "street": data["street"].pk if data.get("street") else None,
+            "body": data.get("body"),
+            "stage": data.get("stage"),
+        }
+
+
+class ElectionCreateForm(forms.Form):
+    campaign = forms.ModelChoiceField(label="换届工作", queryset=Campaign.objects.none())
+    community = forms.ModelChoiceField(label="社区", queryset=Jurisdiction.objects.none())
+    body = forms.ChoiceField(label="选举对象", choices=rules.BODIES)
+    kind = forms.ChoiceField(label="类型", choices=rules.KINDS)
+    rulebook = forms.ModelChoiceField(label="选举办法", queryset=Rulebook.objects.none(), to_field_name="code")
+    election_day = forms.DateField(label="选举日", required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, campaigns: Any, communities: Any, rulebooks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["community"].queryset = communities
+        self.fields["rulebook"].queryset = rulebooks
+
+
+class ElectionEditForm(forms.Form):
+    election_day = forms.DateField(label="选举日", required=False, widget=DateInput)
+    rule_overrides = forms.CharField(
+        label="规则调整（JSON）", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='例如 {"proxy_limit": 2, "preliminary_margin": "30%"}',
+    )
+
+    def clean_rule_overrides(self) -> dict[str, Any]:
+        raw = (self.cleaned_data.get("rule_overrides") or "").strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列。") from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError("规则调整须为 {“参数”: 值} 形式的对象。")
+        return value
+
+
+class SeatPlanForm(forms.Form):
+    def __init__(self, *args: Any, body: str, current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in rules.POSITIONS_BY_BODY[body]:
+            self.fields[code] = forms.IntegerField(label=label, min_value=0, max_value=50,
+                                                   initial=current.get(code, 0))
+
+    def seats(self) -> list[dict[str, Any]]:
+        return [{"position": k, "count": v} for k, v in self.cleaned_data.items() if v]
+
+
+class ReopenForm(forms.Form):
+    stage = forms.ChoiceField(label="退回到", choices=[])
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(c, lbl) for c, lbl in rules.STAGES if rules.can_reopen_to(current, c)]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    jurisdiction = forms.ModelChoiceField(label="组织单位", queryset=Jurisdiction.objects.none())
+    milestones = forms.CharField(
+        label="工作节点", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一个：节点名称, 完成日期（YYYY-MM-DD）[, party_committee 或 residents_committee]",
+    )
+
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+
+    def clean_milestones(self) -> list[dict[str, Any]]:
+        import datetime as dt
+
+        items = []
+        for number, line in enumerate((self.cleaned_data.get("milestones") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if len(parts) < 2:
+                raise forms.ValidationError(f"第 {number} 行应为“名称, 日期”。")
+            try:
+                due = dt.date.fromisoformat(parts[1])
+            except ValueError as exc:
+                raise forms.ValidationError(f"第 {number} 行的日期“{parts[1]}”无效，应为 YYYY-MM-DD。") from exc
+            body = parts[2] if len(parts) > 2 else ""
+            if body and body not in rules.BODY_LABELS:
+                raise forms.ValidationError(f"第 {number} 行的适用选举“{body}”无效。")
+            items.append({"name": parts[0], "due": due, "body": body})
+        return items

@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from . import rules
+
+
+class Jurisdiction(models.Model):
+    """District (区) → street (街道/镇) → community (社区/村). ``path`` is the materialised path."""
+
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("代码", max_length=32, unique=True)
+    level = models.CharField("层级", max_length=16, choices=rules.LEVELS)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.path = f"{self.parent.path if self.parent else '/'}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        expected_parent = {"district": None, "street": "district", "community": "street"}[self.level]
+        if expected_parent is None and self.parent_id:
+            raise ValidationError({"parent": "区不能有上级。"})
+        if expected_parent and (self.parent is None or self.parent.level != expected_parent):
+            label = dict(rules.LEVELS)[expected_parent]
+            raise ValidationError({"parent": f"{self.get_level_display()}的上级必须是{label}。"})
+
+    def contains(self, other: Jurisdiction | None) -> bool:
+        return other is not None and other.path.startswith(self.path)
+
+    @property
+    def full_name(self) -> str:
+        names = []
+        node: Jurisdiction | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+
+class HuanjieUserManager(UserManager):
+    pass
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=32, choices=rules.ROLES, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    department = models.CharField("联审部门", max_length=32, choices=rules.DEPARTMENTS, blank=True)
+
+    objects = HuanjieUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Rulebook(models.Model):
+    """A named set of rule parameters: a preset, or a district's own variant of one."""
+
+    code = models.SlugField("代码", max_length=64, unique=True)
+    name = models.CharField("名称", max_length=100)
+    body = models.CharField("选举对象", max_length=32, choices=rules.BODIES)
+    kind = models.CharField("类型", max_length=16, choices=rules.KINDS, default="general")
+    parameters = models.JSONField("参数", default=dict)
+    sources = models.JSONField("依据", default=dict)
+    is_preset = models.BooleanField("预设", default=False)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="适用区划", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "选举办法（规则集）"
+        verbose_name_plural = "选举办法（规则集）"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    name = models.CharField("名称", max_length=200)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="组织单位", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "换届工作"
+        verbose_name_plural = "换届工作"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField("节点", max_length=200)
+    due = models.DateField("完成时限")
+    body = models.CharField("适用选举", max_length=32, choices=rules.BODIES, blank=True)
+    done = models.BooleanField("已完成", default=False)
+
+    class Meta:
+        verbose_name = "工作节点"
+        verbose_name_plural = "工作节点"
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.due:%Y-%m-%d}）"
+
+
+class Election(models.Model):
+    campaign = models.ForeignKey(Campaign, verbose_name="换届工作", on_delete=models.PROTECT, related_name="elections")
+    community = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="社区",
+        on_delete=models.PROTECT,
+        related_name="elections",
+        limit_choices_to={"level": "community"},
+    )
+    body = models.CharField("选举对象", max_length=32, choices=rules.BODIES)
+    kind = models.CharField("类型", max_length=16, choices=rules.KINDS, default="general")
+    rulebook = models.ForeignKey(Rulebook, verbose_name="选举办法", on_delete=models.PROTECT)
+    rule_overrides = models.JSONField("规则调整", default=dict, blank=True)
+    election_day = models.DateField("选举日", null=True, blank=True)
+    stage = models.CharField("阶段", max_length=16, choices=rules.STAGES, default="preparation")
+    stage_entered_at = models.DateTimeField("进入本阶段时间", default=timezone.now)
+    seat_plan_proposed_at = models.DateTimeField("职数方案提出时间", null=True, blank=True)
+    seat_plan_approved_at = models.DateTimeField("职数方案审定时间", null=True, blank=True)
+    seat_plan_approved_by = models.ForeignKey(
+        User, verbose_name="审定人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "选举"
+        verbose_name_plural = "选举"
+        ordering = ["community__path", "body", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "community", "body"], name="one_election_per_body_per_campaign_community"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community.name} {self.get_body_display()}{self.get_kind_display()}"
+
+    @property
+    def title(self) -> str:
+        return str(self)
+
+    def effective_rules(self) -> dict[str, Any]:
+        effective, _errors = rules.validate_overrides(self.rulebook.parameters, self.rule_overrides or {})
+        return effective
+
+    def rule_errors(self) -> dict[str, list[str]]:
+        return rules.validate_overrides(self.rulebook.parameters, self.rule_overrides or {})[1]
+
+    @property
+    def stage_label(self) -> str:
+        return rules.STAGE_LABELS[self.stage]
+
+    @property
+    def next_stage(self) -> str | None:
+        return rules.next_stage(self.stage)
+
+
+class Seat(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="seats")
+    position = models.CharField("职位", max_length=32, choices=list(rules.POSITION_LABELS.items()))
+    count = models.PositiveSmallIntegerField("职数")
+
+    class Meta:
+        verbose_name = "职数"
+        verbose_name_plural = "职数"
+        constraints = [models.UniqueConstraint(fields=["election", "position"], name="one_seat_row_per_position")]
+        ordering = ["election", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()} {self.count}"
+
+
+class StageTransition(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="transitions")
+    from_stage = models.CharField(max_length=16, choices=rules.STAGES)
+    to_stage = models.CharField(max_length=16, choices=rules.STAGES)
+    kind = models.CharField(max_length=16, choices=[("advance", "推进"), ("reopen", "退回重办")])
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"
+
+
+class ChainHead(models.Model):
+    """The newest link of one hash chain (one per election, plus one for organisation-wide events)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"{self.key}#{self.seq}"
+
+
+class Event(models.Model):
+    """Append-only audit trail: who, when, what, before/after; hash-chained per election."""
+
+    chain = models.CharField(max_length=64, db_index=True)
+    seq = models.PositiveBigIntegerField()
+    election = models.ForeignKey(Election, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField()
+    action = models.CharField(max_length=64)
+    summary = models.CharField(max_length=300, blank=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="event_seq_unique_per_chain")]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValidationError("审计记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError("审计记录只能追加，不能删除。")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    due = models.DateField(null=True, blank=True)
+    overdue = models.BooleanField(default=False)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    election = models.ForeignKey(Election, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,169 @@
+"""Reads, scoped to the caller's jurisdiction. No view builds its own queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from . import gates, rules
+from .models import Campaign, Election, Event, Jurisdiction, Milestone, Notification, Rulebook, Seat, User
+
+
+def _path(user: User) -> str | None:
+    if user.is_superuser:
+        return ""
+    return user.jurisdiction.path if user.jurisdiction_id else None
+
+
+def jurisdiction_list(*, user: User) -> QuerySet[Jurisdiction]:
+    path = _path(user)
+    qs = Jurisdiction.objects.select_related("parent")
+    if path is None:
+        return qs.none()
+    return qs.filter(path__startswith=path) if path else qs
+
+
+def jurisdiction_get(*, user: User, pk: int) -> Jurisdiction:
+    return get_object_or_404(jurisdiction_list(user=user), pk=pk)
+
+
+def user_list(*, user: User) -> QuerySet[User]:
+    path = _path(user)
+    qs = User.objects.select_related("jurisdiction").order_by("jurisdiction__path", "username")
+    if path is None:
+        return qs.none()
+    return qs.filter(jurisdiction__path__startswith=path) if path else qs
+
+
+def rulebook_list(*, user: User) -> QuerySet[Rulebook]:
+    path = _path(user)
+    qs = Rulebook.objects.all()
+    if path is None or path == "":
+        return qs
+    # presets, and the variants of any jurisdiction on the user's line (above or below)
+    return qs.filter(
+        Q(jurisdiction__isnull=True)
+        | Q(jurisdiction__path__startswith=path)
+        | Q(jurisdiction__in=_ancestors(user.jurisdiction))
+    )
+
+
+def _ancestors(node: Jurisdiction) -> list[int]:
+    ids = []
+    current: Jurisdiction | None = node
+    while current is not None:
+        ids.append(current.pk)
+        current = current.parent
+    return ids
+
+
+def rulebook_get(*, user: User, code: str) -> Rulebook:
+    return get_object_or_404(rulebook_list(user=user), code=code)
+
+
+def campaign_list(*, user: User) -> QuerySet[Campaign]:
+    """Campaigns inside the user's jurisdiction, and the ones that cover it (a clerk sees the street's)."""
+    path = _path(user)
+    qs = Campaign.objects.select_related("jurisdiction").prefetch_related("milestones")
+    if path is None:
+        return qs.none()
+    if path == "":
+        return qs
+    return qs.filter(
+        Q(jurisdiction__path__startswith=path) | Q(jurisdiction__in=_ancestors(user.jurisdiction))
+    ).distinct()
+
+
+def campaign_get(*, user: User, pk: int) -> Campaign:
+    return get_object_or_404(campaign_list(user=user), pk=pk)
+
+
+def election_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Election]:
+    path = _path(user)
+    qs = Election.objects.select_related(
+        "community", "community__parent", "campaign", "campaign__jurisdiction", "rulebook"
+    ).prefetch_related(Prefetch("seats", queryset=Seat.objects.order_by("id")))
+    if path is None:
+        return qs.none()
+    if path:
+        qs = qs.filter(community__path__startswith=path)
+    filters = filters or {}
+    if filters.get("campaign"):
+        qs = qs.filter(campaign_id=filters["campaign"])
+    if filters.get("street"):
+        qs = qs.filter(community__parent_id=filters["street"])
+    if filters.get("community"):
+        qs = qs.filter(community_id=filters["community"])
+    if filters.get("body"):
+        qs = qs.filter(body=filters["body"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("stage"):
+        qs = qs.filter(stage=filters["stage"])
+    if filters.get("q"):
+        qs = qs.filter(Q(community__name__icontains=filters["q"]) | Q(campaign__name__icontains=filters["q"]))
+    return qs
+
+
+def election_get(*, user: User, pk: int) -> Election:
+    return get_object_or_404(election_list(user=user), pk=pk)
+
+
+@dataclass
+class ElectionRow:
+    election: Election
+    blockers: list[rules.Blocker]
+    next_deadline: tuple[str, dt.date] | None
+
+    @property
+    def blocker_count(self) -> int:
+        return len(self.blockers)
+
+
+def next_deadline(election: Election, today: dt.date) -> tuple[str, dt.date] | None:
+    """The nearest open deadline: an undone campaign milestone for this body, or the election day."""
+    candidates: list[tuple[dt.date, str]] = []
+    for milestone in election.campaign.milestones.all():  # prefetched
+        if not milestone.done and (not milestone.body or milestone.body == election.body):
+            candidates.append((milestone.due, milestone.name))
+    if election.election_day and election.stage in {"preparation", "nomination", "vetting", "publicity", "voting"}:
+        candidates.append((election.election_day, "选举日"))
+    if not candidates:
+        return None
+    upcoming = sorted(c for c in candidates if c[0] >= today)
+    overdue = sorted(c for c in candidates if c[0] < today)
+    due, name = overdue[0] if overdue else upcoming[0]
+    return name, due
+
+
+def election_rows(*, user: User, filters: dict[str, Any] | None = None, today: dt.date) -> list[ElectionRow]:
+    elections = list(
+        election_list(user=user, filters=filters).prefetch_related(
+            Prefetch("campaign__milestones", queryset=Milestone.objects.order_by("due"))
+        )
+    )
+    blockers = gates.evaluate(elections)
+    return [ElectionRow(e, blockers[e.pk], next_deadline(e, today)) for e in elections]
+
+
+def stage_counts(rows: list[ElectionRow]) -> list[tuple[str, str, int]]:
+    counts = {code: 0 for code in rules.STAGE_CODES}
+    for row in rows:
+        counts[row.election.stage] += 1
+    return [(code, rules.STAGE_LABELS[code], counts[code]) for code in rules.STAGE_CODES]
+
+
+def event_list(*, user: User, election: Election) -> QuerySet[Event]:
+    # the election itself was fetched through election_get, so it is in scope
+    return Event.objects.filter(election=election).select_related("actor").order_by("-seq")
+
+
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=user).select_related("campaign", "election", "election__community")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html",
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("home/", views.home, name="home"),
+    path("elections/new/", views.election_create, name="election-create"),
+    path("elections/<int:pk>/", views.election_detail, name="election-detail"),
+    path("elections/<int:pk>/advance/", views.election_advance, name="election-advance"),
+    path("elections/<int:pk>/reopen/", views.election_reopen, name="election-reopen"),
+    path("elections/<int:pk>/edit/", views.election_edit, name="election-edit"),
+    path("elections/<int:pk>/seat-plan/", views.seat_plan_propose, name="seat-plan-propose"),
+    path("elections/<int:pk>/seat-plan/approve/", views.seat_plan_approve, name="seat-plan-approve"),
+    path("campaigns/new/", views.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+]
