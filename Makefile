@@ -34,7 +34,7 @@ lint: install
 
 ## test: the whole suite (PostgreSQL/Redis/worker/browser tests run when those are reachable; in CI they must)
 test: lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 bench: migrate
 	$(PY) -m benchmarks

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -51,8 +50,7 @@ def obtain_token(request: Request) -> Response:
     user = authenticate(request._request, username=username, password=password)
     if user is None:
         raise ApplicationError("用户名或密码错误。", {"non_field_errors": ["用户名或密码错误。"]})
-    token, _ = Token.objects.get_or_create(user=user)
-    return Response({"token": token.key})
+    return Response({"token": services.api_token_for(user=user)})
 
 
 def _in_scope_object(queryset: Any, pk: Any, label: str) -> Any:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from . import rules
+from . import rules, selectors
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -11,5 +11,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "nav_role_label": rules.ROLE_LABELS.get(user.role, "系统管理员" if user.is_superuser else ""),
-        "nav_unread": user.notifications.filter(read_at__isnull=True).count(),
+        "nav_unread": selectors.unread_count(user=user),
     }

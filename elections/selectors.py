@@ -10,7 +10,18 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import gates, rules
-from .models import Campaign, Election, Event, Jurisdiction, Milestone, Notification, Rulebook, Seat, User
+from .models import (
+    Campaign,
+    Election,
+    Event,
+    Jurisdiction,
+    Milestone,
+    Notification,
+    Rulebook,
+    Seat,
+    StageTransition,
+    User,
+)
 
 
 def _path(user: User) -> str | None:
@@ -155,6 +166,14 @@ def stage_counts(rows: list[ElectionRow]) -> list[tuple[str, str, int]]:
     for row in rows:
         counts[row.election.stage] += 1
     return [(code, rules.STAGE_LABELS[code], counts[code]) for code in rules.STAGE_CODES]
+
+
+def transition_list(*, election: Election) -> QuerySet[StageTransition]:
+    return StageTransition.objects.filter(election=election).select_related("actor").order_by("-at", "-id")
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def event_list(*, user: User, election: Election) -> QuerySet[Event]:

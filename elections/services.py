@@ -104,6 +104,14 @@ def user_create(
     return user
 
 
+def api_token_for(*, user: User) -> str:
+    """The user's API token (created on first use)."""
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
 # --------------------------------------------------------------------------------------------
 # Campaigns
 # --------------------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         })
         context["seat_form"] = SeatPlanForm(body=election.body, current=seats)
         context["reopen_form"] = ReopenForm(current=election.stage)
-        context["transitions"] = election.transitions.select_related("actor").order_by("-at")[:20]
+        context["transitions"] = selectors.transition_list(election=election)[:20]
     return render(request, "elections/election_detail.html", context)
 
 
