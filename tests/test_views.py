@@ -202,3 +202,14 @@ def test_notifications_page_and_mark_read(client, org, users):
     note.refresh_from_db()
     assert note.read_at is not None
     assert "即将到期：节点" not in client.get("/home/").content.decode()
+
+
+def test_out_of_scope_pages_are_a_chinese_404(client, org, users):
+    other = factories.election(org["other_community"])
+    person = factories.person(org["other_community"], "外人")
+    client.force_login(users["community_clerk"])
+    for url in [f"/elections/{other.pk}/", f"/people/{person.pk}/", f"/campaigns/{other.campaign.pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "不在您的管辖范围内" in response.content.decode()
+        assert "南岭" not in response.content.decode()
