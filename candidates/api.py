@@ -33,7 +33,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return community
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = PersonSerializer(data=request.data)
+        data = PersonSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
         person = services.person_create(
@@ -44,7 +44,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
-        data = PersonSerializer(data=request.data, partial=True)
+        data = PersonSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         if "community" in changes:

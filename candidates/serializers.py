@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from elections.models import Jurisdiction
+from elections.serializers import InScopePrimaryKeyField
 
 from . import rules
 from .models import Person
@@ -17,7 +18,8 @@ class PersonSerializer(serializers.ModelSerializer):
     birth_date = serializers.DateField(read_only=True)
     age = serializers.SerializerMethodField()
     education = serializers.ChoiceField(choices=rules.EDUCATION, allow_blank=True, required=False, default="")
-    community = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.filter(level="community"))
+    community = InScopePrimaryKeyField(queryset=Jurisdiction.objects.filter(level="community"),
+                                       selector="jurisdiction_list", level="community", label_text="社区")
     phone = serializers.CharField(max_length=20, allow_blank=True, required=False, default="")
 
     class Meta:

@@ -69,7 +69,7 @@ class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return selectors.jurisdiction_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = JurisdictionSerializer(data=request.data)
+        data = JurisdictionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         parent = data.validated_data.get("parent")
         if parent is not None:
@@ -89,7 +89,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return selectors.user_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = UserSerializer(data=request.data)
+        data = UserSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
         jurisdiction = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["jurisdiction"].pk,
@@ -118,7 +118,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return selectors.campaign_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = CampaignSerializer(data=request.data)
+        data = CampaignSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
         jurisdiction = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["jurisdiction"].pk,
@@ -129,7 +129,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         campaign = self.get_object()
-        data = CampaignSerializer(data=request.data, partial=True)
+        data = CampaignSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         campaign = services.campaign_update(actor=request.user, campaign=campaign,
                                             name=data.validated_data.get("name"),
@@ -149,7 +149,7 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ElectionSerializer(data=request.data)
+        data = ElectionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
         campaign = _in_scope_object(selectors.campaign_list(user=request.user), v["campaign"].pk, "campaign")

@@ -4,13 +4,42 @@ from typing import Any
 
 from rest_framework import serializers
 
-from . import rules
+from . import rules, selectors
 from .models import Campaign, Election, Event, Jurisdiction, Notification, Rulebook, User
+
+
+class InScopePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id that must name an object inside the caller's jurisdiction.
+
+    Unknown and out-of-scope ids get the same answer, so a reference never reveals what exists elsewhere.
+    """
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": "{label}不存在或不在您的管辖范围内。",
+    }
+
+    def __init__(self, *, selector: str, label_text: str, level: str | None = None, **kwargs: Any) -> None:
+        self.selector, self.label_text, self.level = selector, label_text, level
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None:
+            return super().get_queryset()
+        qs = getattr(selectors, self.selector)(user=request.user)
+        return qs.filter(level=self.level) if self.level else qs
+
+    def fail(self, key: str, **kwargs: Any) -> None:
+        if key == "does_not_exist":
+            kwargs = {"label": self.label_text}
+        super().fail(key, **kwargs)
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(choices=rules.LEVELS)
-    parent = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), allow_null=True, required=False)
+    parent = InScopePrimaryKeyField(queryset=Jurisdiction.objects.all(), allow_null=True, required=False,
+                                    selector="jurisdiction_list", label_text="上级区划")
 
     class Meta:
         model = Jurisdiction
@@ -21,7 +50,8 @@ class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, min_length=8, style={"input_type": "password"})
     role = serializers.ChoiceField(choices=rules.ROLES)
     department = serializers.ChoiceField(choices=rules.DEPARTMENTS, allow_blank=True, required=False, default="")
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    jurisdiction = InScopePrimaryKeyField(queryset=Jurisdiction.objects.all(), selector="jurisdiction_list",
+                                          label_text="区划")
 
     class Meta:
         model = User
@@ -56,7 +86,8 @@ class MilestoneSerializer(serializers.Serializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    jurisdiction = InScopePrimaryKeyField(queryset=Jurisdiction.objects.all(), selector="jurisdiction_list",
+                                          label_text="组织单位")
     milestones = MilestoneSerializer(many=True, required=False)
 
     class Meta:
@@ -81,8 +112,9 @@ class SeatSerializer(serializers.Serializer):
 
 
 class ElectionSerializer(serializers.ModelSerializer):
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
-    community = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.filter(level="community"))
+    campaign = InScopePrimaryKeyField(queryset=Campaign.objects.all(), selector="campaign_list", label_text="换届工作")
+    community = InScopePrimaryKeyField(queryset=Jurisdiction.objects.filter(level="community"),
+                                       selector="jurisdiction_list", level="community", label_text="社区")
     body = serializers.ChoiceField(choices=rules.BODIES)
     kind = serializers.ChoiceField(choices=rules.KINDS, default="general")
     rulebook = serializers.SlugRelatedField(slug_field="code", queryset=Rulebook.objects.all())
@@ -98,6 +130,7 @@ class ElectionSerializer(serializers.ModelSerializer):
             "id", "campaign", "community", "body", "kind", "rulebook", "rule_overrides", "election_day",
             "seats", "stage", "seat_plan_approved",
         ]
+        validators: list[Any] = []  # one election per body per campaign and community: checked by the service
 
     def get_seat_plan_approved(self, obj: Election) -> bool:
         return obj.seat_plan_approved_at is not None
