@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api import query_filters
 from elections import selectors as org_selectors
 from elections.errors import ApplicationError
 
@@ -20,10 +21,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = PersonSerializer
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
         return selectors.person_list(
             user=self.request.user,
-            filters={k: params.get(k) for k in ("q", "community", "street", "sex", "education", "party_member")},
+            filters=query_filters(self.request.query_params, ["q", "sex", "education", "party_member"],
+                                  ids=["community", "street"]),
         )
 
     def _community(self, pk: int) -> Any:

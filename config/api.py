@@ -21,6 +21,14 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+def query_filters(params: Any, keys: list[str], ids: list[str]) -> dict[str, Any]:
+    """The list filters of a request for a selector; an id filter that is not a whole number is a 400."""
+    errors = {key: ["须为整数 id。"] for key in ids if params.get(key) and not str(params[key]).isdigit()}
+    if errors:
+        raise ApplicationError("筛选条件有误。", errors)
+    return {key: params.get(key) for key in [*keys, *ids]}
+
+
 def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from config.api import query_filters
 
 from . import gates, rules, selectors, services
 from .errors import ApplicationError
@@ -38,12 +41,13 @@ from .serializers import (
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def obtain_token(request: Request) -> Response:
-    username = request.data.get("username", "")
-    password = request.data.get("password", "")
+    body = request.data if isinstance(request.data, dict) else {}
+    username = body.get("username", "")
+    password = body.get("password", "")
     errors = {}
-    if not username:
+    if not username or not isinstance(username, str):
         errors["username"] = ["请填写用户名。"]
-    if not password:
+    if not password or not isinstance(password, str):
         errors["password"] = ["请填写密码。"]
     if errors:
         raise ApplicationError("请填写用户名和密码。", errors)
@@ -142,10 +146,10 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     serializer_class = ElectionSerializer
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
         return selectors.election_list(
             user=self.request.user,
-            filters={k: params.get(k) for k in ("campaign", "street", "community", "body", "kind", "stage", "q")},
+            filters=query_filters(self.request.query_params, ["body", "kind", "stage", "q"],
+                                  ids=["campaign", "street", "community"]),
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -167,16 +171,17 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(request=ElectionUpdateSerializer, responses=ElectionSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         election = self.get_object()
-        data = ElectionUpdateSerializer(data=request.data, partial=True)
+        data = ElectionUpdateSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if "seats" in v:
-            election = services.seat_plan_set(actor=request.user, election=election, seats=v["seats"])
-        if {"election_day", "rule_overrides", "rulebook"} & set(v):
-            election = services.election_update(
-                actor=request.user, election=election, election_day=v.get("election_day", ...),
-                rule_overrides=v.get("rule_overrides"), rulebook=v.get("rulebook"),
-            )
+        with transaction.atomic():  # one PATCH, one outcome: a refused half undoes the other
+            if "seats" in v:
+                election = services.seat_plan_set(actor=request.user, election=election, seats=v["seats"])
+            if {"election_day", "rule_overrides", "rulebook"} & set(v):
+                election = services.election_update(
+                    actor=request.user, election=election, election_day=v.get("election_day", ...),
+                    rule_overrides=v.get("rule_overrides"), rulebook=v.get("rulebook"),
+                )
         return Response(ElectionSerializer(self._fresh(election)).data)
 
     @extend_schema(responses=GatesSerializer)

@@ -8,16 +8,12 @@ from . import rules, selectors
 from .models import Campaign, Election, Event, Jurisdiction, Notification, Rulebook, User
 
 
-class InScopePrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id that must name an object inside the caller's jurisdiction.
+class _InScope:
+    """A reference that must name an object inside the caller's jurisdiction (as its selector sees it).
 
-    Unknown and out-of-scope ids get the same answer, so a reference never reveals what exists elsewhere.
+    Unknown and out-of-scope references get the same answer, so a reference never reveals what exists
+    elsewhere. Without a request in the context (rendering, schema) the field's own queryset applies.
     """
-
-    default_error_messages = {
-        **serializers.PrimaryKeyRelatedField.default_error_messages,
-        "does_not_exist": "{label}不存在或不在您的管辖范围内。",
-    }
 
     def __init__(self, *, selector: str, label_text: str, level: str | None = None, **kwargs: Any) -> None:
         self.selector, self.label_text, self.level = selector, label_text, level
@@ -34,6 +30,14 @@ class InScopePrimaryKeyField(serializers.PrimaryKeyRelatedField):
         if key == "does_not_exist":
             kwargs = {"label": self.label_text}
         super().fail(key, **kwargs)
+
+
+class InScopePrimaryKeyField(_InScope, serializers.PrimaryKeyRelatedField):
+    default_error_messages = {"does_not_exist": "{label}不存在或不在您的管辖范围内。"}
+
+
+class InScopeSlugField(_InScope, serializers.SlugRelatedField):
+    default_error_messages = {"does_not_exist": "{label}不存在或不在您的管辖范围内。"}
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
@@ -56,6 +60,8 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "password", "full_name", "role", "jurisdiction", "department"]
+        # uniqueness is checked by the service, after the permission check, so it leaks nothing
+        extra_kwargs = {"username": {"validators": []}}
 
 
 class RulebookSerializer(serializers.ModelSerializer):
@@ -117,7 +123,8 @@ class ElectionSerializer(serializers.ModelSerializer):
                                        selector="jurisdiction_list", level="community", label_text="社区")
     body = serializers.ChoiceField(choices=rules.BODIES)
     kind = serializers.ChoiceField(choices=rules.KINDS, default="general")
-    rulebook = serializers.SlugRelatedField(slug_field="code", queryset=Rulebook.objects.all())
+    rulebook = InScopeSlugField(slug_field="code", queryset=Rulebook.objects.all(), selector="rulebook_list",
+                                label_text="选举办法")
     rule_overrides = serializers.JSONField(required=False, default=dict)
     election_day = serializers.DateField(required=False, allow_null=True)
     seats = SeatSerializer(many=True, required=False)
@@ -144,7 +151,8 @@ class ElectionSerializer(serializers.ModelSerializer):
 class ElectionUpdateSerializer(serializers.Serializer):
     election_day = serializers.DateField(required=False, allow_null=True)
     rule_overrides = serializers.JSONField(required=False)
-    rulebook = serializers.SlugRelatedField(slug_field="code", queryset=Rulebook.objects.all(), required=False)
+    rulebook = InScopeSlugField(slug_field="code", queryset=Rulebook.objects.all(), required=False,
+                                selector="rulebook_list", label_text="选举办法")
     seats = SeatSerializer(many=True, required=False)
 
 

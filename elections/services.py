@@ -75,6 +75,11 @@ def user_create(
     jurisdiction: Jurisdiction,
     department: str = "",
 ) -> User:
+    # permission first: a refused caller learns nothing (not even whether a username exists)
+    if role in {"district_admin", "district_reviewer"} and jurisdiction.level == "district":
+        _require(actor, "elections.add_district_user", jurisdiction)
+    else:
+        _require(actor, "elections.add_user", jurisdiction)
     errors: dict[str, list[str]] = {}
     if role not in rules.ROLE_LABELS:
         errors["role"] = ["未知的角色。"]
@@ -92,10 +97,6 @@ def user_create(
         errors["password"] = ["密码至少 8 位。"]
     if errors:
         raise ApplicationError("用户信息有误。", errors)
-    if role in {"district_admin", "district_reviewer"} and jurisdiction.level == "district":
-        _require(actor, "elections.add_district_user", jurisdiction)
-    else:
-        _require(actor, "elections.add_user", jurisdiction)
     user = User(username=username, full_name=full_name, role=role, jurisdiction=jurisdiction, department=department)
     user.set_password(password)
     user.save()
