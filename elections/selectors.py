@@ -93,6 +93,11 @@ def campaign_get(*, user: User, pk: int) -> Campaign:
     return get_object_or_404(campaign_list(user=user), pk=pk)
 
 
+def milestone_get(*, user: User, pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.select_related("campaign", "campaign__jurisdiction").filter(
+        campaign__in=campaign_list(user=user)), pk=pk)
+
+
 def election_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Election]:
     path = _path(user)
     qs = Election.objects.select_related(

@@ -176,16 +176,34 @@ def campaign_update(
         problems = _check_milestones(milestones)
         if problems:
             raise ApplicationError("换届工作信息有误。", {"milestones": problems})
-        campaign.milestones.all().delete()
+        # update in place by name, so unchanged milestones keep their reminders
+        existing = {m.name: m for m in campaign.milestones.all()}
+        kept = set()
         for item in milestones:
-            Milestone.objects.create(
-                campaign=campaign, name=item["name"].strip(), due=item["due"], body=item.get("body", ""),
-                done=bool(item.get("done", False)),
-            )
+            name = item["name"].strip()
+            kept.add(name)
+            milestone = existing.get(name) or Milestone(campaign=campaign, name=name)
+            milestone.due, milestone.body = item["due"], item.get("body", "")
+            milestone.done = bool(item.get("done", False))
+            milestone.save()
+        campaign.milestones.exclude(name__in=kept).delete()
     record_event(actor=actor, action="campaign.update", obj=campaign, jurisdiction=campaign.jurisdiction,
                  before=before, after={**snapshot(campaign), "milestones": _milestone_data(campaign)},
                  summary=f"修改换届工作“{campaign.name}”")
     return campaign
+
+
+@transaction.atomic
+def milestone_set_done(*, actor: User, milestone: Milestone, done: bool) -> Milestone:
+    _require(actor, "elections.change_campaign", milestone.campaign)
+    before = {"name": milestone.name, "done": milestone.done}
+    milestone.done = done
+    milestone.save(update_fields=["done"])
+    record_event(actor=actor, action="milestone.done" if done else "milestone.undone", obj=milestone,
+                 jurisdiction=milestone.campaign.jurisdiction, before=before,
+                 after={"name": milestone.name, "done": done},
+                 summary=f"{'完成' if done else '撤销完成'}工作节点“{milestone.name}”（{milestone.campaign.name}）")
+    return milestone
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("elections/<int:pk>/seat-plan/approve/", views.seat_plan_approve, name="seat-plan-approve"),
     path("campaigns/new/", views.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
 ]

@@ -281,7 +281,19 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "rows": rows, "milestones": milestones,
         "stage_counts": selectors.stage_counts(rows),
         "can_add": user.has_perm("elections.add_election", campaign.jurisdiction),
+        "can_change": user.has_perm("elections.change_campaign", campaign),
     })
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = selectors.milestone_get(user=request.user, pk=pk)
+    try:
+        services.milestone_set_done(actor=request.user, milestone=milestone, done=request.POST.get("done") == "1")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("campaign-detail", pk=milestone.campaign_id)
 
 
 @login_required

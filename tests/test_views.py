@@ -213,3 +213,37 @@ def test_out_of_scope_pages_are_a_chinese_404(client, org, users):
         assert response.status_code == 404, url
         assert "不在您的管辖范围内" in response.content.decode()
         assert "南岭" not in response.content.decode()
+
+
+def test_marking_a_milestone_done_stops_its_reminders(client, org, users):
+    from elections import services
+    from elections.models import Notification
+
+    campaign = factories.campaign(org["street"], milestones=[("节点", dt.date(2026, 11, 25))])
+    factories.election(org["community"], camp=campaign)
+    milestone = campaign.milestones.get()
+    client.force_login(users["community_clerk"])
+    client.post(f"/milestones/{milestone.pk}/done/", {"done": "1"})
+    milestone.refresh_from_db()
+    assert milestone.done is False  # a clerk cannot close the street's milestone
+    client.force_login(users["street_staff"])
+    html = client.post(f"/milestones/{milestone.pk}/done/", {"done": "1"}, follow=True).content.decode()
+    milestone.refresh_from_db()
+    assert milestone.done is True and "已完成" in html
+    assert services.deadline_scan(today=dt.date(2026, 11, 22), offsets=[3]) == 0
+    assert not Notification.objects.exists()
+    assert Event.objects.filter(action="milestone.done").count() == 1
+    client.force_login(users["other_street_staff"])
+    assert client.post(f"/milestones/{milestone.pk}/done/", {"done": "0"}).status_code == 404
+
+
+def test_editing_milestones_keeps_the_unchanged_ones(org, users):
+    from elections import services
+
+    campaign = factories.campaign(org["street"], milestones=[("甲", dt.date(2030, 1, 1)), ("乙", dt.date(2030, 2, 1))])
+    keep = campaign.milestones.get(name="甲")
+    services.campaign_update(actor=users["street_staff"], campaign=campaign, milestones=[
+        {"name": "甲", "due": dt.date(2030, 1, 5)}, {"name": "丙", "due": dt.date(2030, 3, 1)}])
+    names = {m.name: m for m in campaign.milestones.all()}
+    assert set(names) == {"甲", "丙"}
+    assert names["甲"].pk == keep.pk and names["甲"].due == dt.date(2030, 1, 5)
