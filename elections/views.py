@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from . import gates, rules, selectors, services
@@ -101,7 +102,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tab": tab,
         "blockers": blockers,
         "timeline": _timeline(election),
-        "next_stage_label": rules.STAGE_LABELS.get(election.next_stage or "", ""),
+        "next_stage_label": gettext(rules.STAGE_LABELS[election.next_stage]) if election.next_stage else "",
         "can": can,
         "seats": [(rules.POSITION_LABELS[p], c) for p, c in seats.items()],
         "seat_total": sum(seats.values()),
