@@ -93,6 +93,7 @@ def record_event(
     head = ChainHead.objects.select_for_update().get(pk=head.pk)
     if jurisdiction is None and election is not None:
         jurisdiction = election.community
+    now = timezone.now()
     event = Event(
         chain=key,
         seq=head.seq + 1,
@@ -100,7 +101,7 @@ def record_event(
         jurisdiction=jurisdiction,
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.display_name if actor is not None and actor.pk else "系统"),
-        at=timezone.now().replace(microsecond=timezone.now().microsecond // 1000 * 1000),
+        at=now.replace(microsecond=now.microsecond // 1000 * 1000),  # ms: every database keeps it exactly
         action=action,
         summary=summary[:300],
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
