@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo bench clean
+.PHONY: run test lint install migrate demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,6 @@ lint: install
 ## test: the whole suite (PostgreSQL/Redis/worker/browser tests run when those are reachable; in CI they must)
 test: lint
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
-
-bench: migrate
-	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) var
