@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import query_filters
-from elections import selectors as org_selectors
 from elections.errors import ApplicationError
 
 from . import selectors, services
@@ -27,18 +26,12 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                   ids=["community", "street"]),
         )
 
-    def _community(self, pk: int) -> Any:
-        community = org_selectors.jurisdiction_list(user=self.request.user).filter(pk=pk, level="community").first()
-        if community is None:
-            raise ApplicationError("人员信息有误。", {"community": ["社区不存在或不在您的管辖范围内。"]})
-        return community
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = PersonSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
         person = services.person_create(
-            actor=request.user, name=v["name"], id_number=v["id_number"], community=self._community(v["community"].pk),
+            actor=request.user, name=v["name"], id_number=v["id_number"], community=v["community"],
             education=v.get("education", ""), party_member=v.get("party_member", False), phone=v.get("phone", ""),
         )
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
@@ -47,9 +40,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         person = self.get_object()
         data = PersonSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        if "community" in changes:
-            changes["community"] = self._community(changes["community"].pk)
+        changes = dict(data.validated_data)  # a new community is in scope: checked by the serializer field
         person = services.person_update(actor=request.user, person=person, **changes)
         return Response(PersonSerializer(person).data)
 

@@ -57,13 +57,6 @@ def obtain_token(request: Request) -> Response:
     return Response({"token": services.api_token_for(user=user)})
 
 
-def _in_scope_object(queryset: Any, pk: Any, label: str) -> Any:
-    obj = queryset.filter(pk=pk).first() if pk is not None else None
-    if obj is None:
-        raise ApplicationError(f"{label}不存在。", {label: [f"{label}不存在或不在您的管辖范围内。"]})
-    return obj
-
-
 class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                           viewsets.GenericViewSet):
     serializer_class = JurisdictionSerializer
@@ -75,9 +68,7 @@ class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = JurisdictionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        parent = data.validated_data.get("parent")
-        if parent is not None:
-            parent = _in_scope_object(self.get_queryset(), parent.pk, "parent")
+        parent = data.validated_data.get("parent")  # in scope: checked by the serializer field
         node = services.jurisdiction_create(actor=request.user, name=data.validated_data["name"],
                                             code=data.validated_data["code"], level=data.validated_data["level"],
                                             parent=parent)
@@ -96,8 +87,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data = UserSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        jurisdiction = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["jurisdiction"].pk,
-                                        "jurisdiction")
+        jurisdiction = v["jurisdiction"]  # in scope: checked by the serializer field
         user = services.user_create(actor=request.user, username=v["username"], password=v["password"],
                                     full_name=v.get("full_name", ""), role=v["role"], jurisdiction=jurisdiction,
                                     department=v.get("department", ""))
@@ -125,8 +115,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = CampaignSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        jurisdiction = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["jurisdiction"].pk,
-                                        "jurisdiction")
+        jurisdiction = v["jurisdiction"]  # in scope: checked by the serializer field
         campaign = services.campaign_create(actor=request.user, name=v["name"], jurisdiction=jurisdiction,
                                             milestones=v.get("milestones", []))
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
@@ -156,8 +145,7 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = ElectionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        campaign = _in_scope_object(selectors.campaign_list(user=request.user), v["campaign"].pk, "campaign")
-        community = _in_scope_object(selectors.jurisdiction_list(user=request.user), v["community"].pk, "community")
+        campaign, community = v["campaign"], v["community"]  # in scope: checked by the serializer fields
         election = services.election_create(
             actor=request.user, campaign=campaign, community=community, body=v["body"], kind=v["kind"],
             rulebook=v["rulebook"], rule_overrides=v.get("rule_overrides") or {},
