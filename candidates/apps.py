@@ -8,3 +8,6 @@ class CandidatesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401
+        from .stage_gates import register_all
+
+        register_all()

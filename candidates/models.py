@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from elections.models import Jurisdiction
+from elections import rules as election_rules
+from elections.models import Campaign, Election, Jurisdiction, User
 
 from . import rules
 
@@ -80,3 +81,100 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relative} 是 {self.person} 的{self.get_relation_display()}"
+
+
+class Incumbent(models.Model):
+    """A member of the outgoing committee (现任班子成员) of the body an election renews."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="incumbents")
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="incumbencies")
+    position = models.CharField("现任职务", max_length=32, choices=list(election_rules.POSITION_LABELS.items()))
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "现任成员"
+        verbose_name_plural = "现任成员"
+        ordering = ["election", "id"]
+        constraints = [models.UniqueConstraint(fields=["election", "person"], name="one_incumbency_per_election")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_position_display()}"
+
+
+class Audit(models.Model):
+    """The economic-responsibility audit (经济责任审计) of one person's term in one community and campaign.
+
+    Keyed by person (not by incumbency), so someone who sat on both committees is audited once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="audits")
+    auditor = models.CharField("审计单位", max_length=100)
+    conclusion = models.TextField("审计结论")
+    findings = models.TextField("发现的问题", blank=True)
+    handling = models.TextField("问题处理情况", blank=True)
+    audited_on = models.DateField("审计日期", null=True, blank=True)
+    published_on = models.DateField("结果公布日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "经济责任审计"
+        verbose_name_plural = "经济责任审计"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "community", "person"], name="one_audit_per_person_and_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} 审计"
+
+
+class Talk(models.Model):
+    """A talk (谈心谈话) of the street party committee with an incumbent."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="talks")
+    held_on = models.DateField("谈话日期")
+    interviewers = models.CharField("谈话人", max_length=200)
+    note = models.TextField("谈话情况", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "谈心谈话"
+        verbose_name_plural = "谈心谈话"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.held_on:%Y-%m-%d}"
+
+
+class CommitteeMember(models.Model):
+    """A member (or alternate) of the residents' election committee (居民选举委员会) of an RC election."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="committee_members")
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="committee_seats")
+    role = models.CharField("职务", max_length=16, choices=rules.COMMITTEE_ROLES)
+    votes = models.PositiveIntegerField("推选得票", default=0)
+    active = models.BooleanField("在任", default=True)
+    withdrawn_at = models.DateTimeField("退出时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("退出原因", max_length=200, blank=True)
+    replaces = models.ForeignKey("self", verbose_name="递补", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="replaced_by")
+    stepped_in_at = models.DateTimeField("递补时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "选举委员会成员"
+        verbose_name_plural = "选举委员会成员"
+        ordering = ["election", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "person"], name="one_committee_seat_per_person"),
+            models.UniqueConstraint(fields=["election"], condition=models.Q(role="chair", active=True),
+                                    name="one_active_committee_chair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_role_display()}"

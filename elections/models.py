@@ -208,6 +208,91 @@ class Seat(models.Model):
         return f"{self.get_position_display()} {self.count}"
 
 
+class RulebookAdoption(models.Model):
+    """The residents' (representative) meeting that adopted the election's rulebook, and its publication."""
+
+    election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="adoption")
+    meeting = models.CharField("会议形式", max_length=32, choices=rules.ADOPTION_MEETINGS)
+    held_on = models.DateField("会议日期")
+    expected = models.PositiveIntegerField("应到人数")
+    present = models.PositiveIntegerField("实到人数")
+    votes_for = models.PositiveIntegerField("赞成票")
+    votes_against = models.PositiveIntegerField("反对票", default=0)
+    abstentions = models.PositiveIntegerField("弃权票", default=0)
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    adopted_rules = models.JSONField("会议通过的规则", default=dict)
+    rulebook_code = models.CharField("会议通过的规则集", max_length=64)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "选举办法审议"
+        verbose_name_plural = "选举办法审议"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(present__lte=models.F("expected")),
+                                   name="adoption_present_not_over_expected"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} 选举办法（{self.held_on:%Y-%m-%d}）"
+
+
+class PartyRequest(models.Model):
+    """The community party organisation's request to convene the members' meeting, and the street's reply."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="party_requests")
+    meeting_kind = models.CharField("会议形式", max_length=32, choices=rules.PARTY_MEETING_KINDS)
+    recommendation_method = models.TextField("候选人预备人选推荐产生办法")
+    note = models.TextField("其他说明", blank=True)
+    submitted_on = models.DateField("报送日期")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=rules.PARTY_REQUEST_STATUSES, default="submitted")
+    decided_on = models.DateField("批复日期", null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reply = models.TextField("批复意见", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "召开党员大会请示"
+        verbose_name_plural = "召开党员大会请示"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election"], condition=models.Q(status__in=["submitted", "approved"]),
+                                    name="one_open_party_request_per_election"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} 请示（{self.get_status_display()}）"
+
+
+class Rectification(models.Model):
+    """A difficult community (软弱涣散 / 重点难点) flagged by the street; blocks its elections until done."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rectifications")
+    community = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="rectifications")
+    category = models.CharField("类别", max_length=32, choices=rules.RECTIFICATION_CATEGORIES)
+    problems = models.TextField("主要问题")
+    plan = models.TextField("整顿方案")
+    responsible = models.CharField("包联责任人", max_length=100, blank=True)
+    flagged_on = models.DateField("列入日期")
+    flagged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField("整顿完成日期", null=True, blank=True)
+    completed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    completion_note = models.TextField("整顿情况", blank=True)
+
+    class Meta:
+        verbose_name = "整顿社区"
+        verbose_name_plural = "整顿社区"
+        ordering = ["community__path", "-flagged_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.get_category_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None
+
+
 class StageTransition(models.Model):
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField(max_length=16, choices=rules.STAGES)

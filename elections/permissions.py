@@ -102,3 +102,8 @@ django_rules.add_perm(
     "elections.add_district_user", is_superuser | (is_district_admin & object_in_scope)
 )  # district-level colleagues (reviewers) of a district admin
 django_rules.add_perm("elections.change_rulebook", is_superuser | is_district_admin)
+# Preparation: the community enters, the street approves the party request and flags rectification
+django_rules.add_perm("elections.record_preparation", is_superuser | (is_election_worker & object_in_scope))
+django_rules.add_perm("elections.submit_party_request", is_superuser | (is_election_worker & object_in_scope))
+django_rules.add_perm("elections.decide_party_request", is_superuser | (is_street_staff & object_in_scope))
+django_rules.add_perm("elections.manage_rectification", is_superuser | (is_organiser & object_in_scope))

@@ -191,3 +191,73 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
+
+
+# --------------------------------------------------------------------------------------------
+# Preparation
+# --------------------------------------------------------------------------------------------
+
+
+def adoption_for(*, election: Election) -> Any:
+    from .models import RulebookAdoption
+
+    return RulebookAdoption.objects.filter(election=election).select_related("recorded_by").first()
+
+
+def party_request_list(*, election: Election) -> QuerySet[Any]:
+    from .models import PartyRequest
+
+    return PartyRequest.objects.filter(election=election).select_related("submitted_by", "decided_by")
+
+
+def party_request_get(*, user: User, pk: int) -> Any:
+    from .models import PartyRequest
+
+    return get_object_or_404(
+        PartyRequest.objects.select_related("election", "election__community").filter(
+            election__in=election_list(user=user)), pk=pk)
+
+
+def party_request_queue(*, user: User) -> QuerySet[Any]:
+    """Requests waiting for the street's reply, within the user's jurisdiction."""
+    from .models import PartyRequest
+
+    return PartyRequest.objects.filter(election__in=election_list(user=user), status="submitted").select_related(
+        "election", "election__community", "election__campaign", "submitted_by").order_by("submitted_on", "id")
+
+
+def rectification_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Any]:
+    from .models import Rectification
+
+    path = _path(user)
+    qs = Rectification.objects.select_related("campaign", "community", "community__parent", "flagged_by",
+                                              "completed_by")
+    if path is None:
+        return qs.none()
+    if path:
+        qs = qs.filter(community__path__startswith=path)
+    filters = filters or {}
+    if filters.get("campaign"):
+        qs = qs.filter(campaign_id=filters["campaign"])
+    if filters.get("community"):
+        qs = qs.filter(community_id=filters["community"])
+    if filters.get("street"):
+        qs = qs.filter(community__parent_id=filters["street"])
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    if filters.get("status") == "open":
+        qs = qs.filter(completed_on__isnull=True)
+    elif filters.get("status") == "done":
+        qs = qs.filter(completed_on__isnull=False)
+    return qs
+
+
+def rectification_get(*, user: User, pk: int) -> Any:
+    return get_object_or_404(rectification_list(user=user), pk=pk)
+
+
+def rectifications_for(*, election: Election) -> QuerySet[Any]:
+    from .models import Rectification
+
+    return Rectification.objects.filter(campaign=election.campaign, community=election.community).select_related(
+        "flagged_by", "completed_by")

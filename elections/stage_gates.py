@@ -1,4 +1,8 @@
-"""The gates the elections app owns (seat plan, rulebook, election day); registered in ready()."""
+"""The gates the elections app owns; registered in ready().
+
+Preparation: rulebook valid, seat plan, election day, rectification, rulebook adopted (RC), party request
+(party). Voting: election day reached.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,55 @@ def collect_rulebook(elections: list[Any]) -> dict[int, rules.RulebookFacts]:
     return {e.pk: rules.RulebookFacts(errors=e.rule_errors()) for e in elections}
 
 
+def collect_adoption(elections: list[Any]) -> dict[int, rules.AdoptionFacts]:
+    from .models import RulebookAdoption
+
+    adoptions = {a.election_id: a for a in RulebookAdoption.objects.filter(election__in=[e.pk for e in elections])}
+    facts: dict[int, rules.AdoptionFacts] = {}
+    for e in elections:
+        a = adoptions.get(e.pk)
+        if a is None:
+            facts[e.pk] = rules.AdoptionFacts(recorded=False)
+            continue
+        current = e.effective_rules()
+        facts[e.pk] = rules.AdoptionFacts(
+            recorded=True, meeting=a.meeting, expected=a.expected, present=a.present, votes_for=a.votes_for,
+            published_on=a.published_on, adopted_rules=a.adopted_rules, current_rules=current,
+            rulebook_changed=a.adopted_rules != current or a.rulebook_code != e.rulebook.code,
+        )
+    return facts
+
+
+def collect_party_request(elections: list[Any]) -> dict[int, rules.PartyRequestFacts]:
+    from .models import PartyRequest
+
+    newest: dict[int, Any] = {}
+    for request in PartyRequest.objects.filter(election__in=[e.pk for e in elections]).order_by("created_at", "id"):
+        newest[request.election_id] = request  # the last one wins
+    return {
+        e.pk: rules.PartyRequestFacts(status=newest[e.pk].status, reply=newest[e.pk].reply)
+        if e.pk in newest else rules.PartyRequestFacts(status=None)
+        for e in elections
+    }
+
+
+def collect_rectification(elections: list[Any]) -> dict[int, rules.RectificationFacts]:
+    from .models import Rectification
+
+    open_items: dict[tuple[int, int], list[rules.OpenRectification]] = {}
+    rows = Rectification.objects.filter(
+        completed_on__isnull=True,
+        campaign__in={e.campaign_id for e in elections},
+        community__in={e.community_id for e in elections},
+    ).order_by("flagged_on", "id")
+    for item in rows:
+        open_items.setdefault((item.campaign_id, item.community_id), []).append(
+            rules.OpenRectification(item.category, item.problems, item.flagged_on)
+        )
+    return {e.pk: rules.RectificationFacts(tuple(open_items.get((e.campaign_id, e.community_id), [])))
+            for e in elections}
+
+
 def register_all() -> None:
     gates.register("preparation", "rulebook_valid", "选举办法规则有效", collect=collect_rulebook,
                    check=rules.gate_rulebook_valid)
@@ -38,5 +91,12 @@ def register_all() -> None:
                    check=rules.gate_seat_plan)
     gates.register("preparation", "election_day_set", "已确定选举日", collect=collect_election_day,
                    check=rules.gate_election_day_set)
+    gates.register("preparation", "rectification", "软弱涣散、重点难点社区整顿到位", collect=collect_rectification,
+                   check=rules.gate_rectification)
+    gates.register("preparation", "rulebook_adopted", "选举办法经居民（代表）会议通过并公布",
+                   collect=collect_adoption, check=rules.gate_rulebook_adopted,
+                   bodies=["residents_committee", "supervision_committee"])
+    gates.register("preparation", "party_request", "召开党员大会的请示经街道批复", collect=collect_party_request,
+                   check=rules.gate_party_request, bodies=["party_committee"])
     gates.register("voting", "election_day_reached", "选举日已到", collect=collect_election_day,
                    check=rules.gate_election_day_reached)

@@ -63,7 +63,7 @@ PARTY_SEATS = {"secretary": 1, "deputy_secretary": 1, "member": 5}
 def election(community: Jurisdiction, camp: Campaign | None = None, body: str = "residents_committee",
              kind: str = "general", seats: dict[str, int] | None = None, approved: bool = True,
              election_day: dt.date | None = dt.date(2030, 1, 10), stage: str = "preparation",
-             rulebook: str | None = None, **kw: Any) -> Election:
+             rulebook: str | None = None, prepared: bool = True, **kw: Any) -> Election:
     from django.utils import timezone
 
     camp = camp or campaign(community.parent)
@@ -79,7 +79,50 @@ def election(community: Jurisdiction, camp: Campaign | None = None, body: str = 
     if approved and seats:
         e.seat_plan_approved_at = timezone.now()
     e.save()
+    if prepared:
+        prepare(e)
     return e
+
+
+def recorder() -> User:
+    found = User.objects.filter(username="factory-recorder").first()
+    # inactive, so it never receives reminders meant for the people under test
+    return found or user("street_staff", Jurisdiction.objects.filter(level="street").first() or jurisdiction(
+        level="street"), username="factory-recorder", is_active=False)
+
+
+def prepare(e: Election, committee_size: int = 7) -> Election:
+    """Everything the preparation gates ask for besides the seat plan and the election day: one incumbent
+    audited with the result published, the RC election committee, the rulebook adopted and published, the
+    party request approved."""
+    from candidates.models import Audit, CommitteeMember, Incumbent
+    from elections.models import PartyRequest, RulebookAdoption
+
+    who = recorder()
+    day = dt.date(2026, 1, 5)
+    head = "secretary" if e.body == "party_committee" else "chair"
+    outgoing = person(e.community, name="现任甲", birth=_birth())
+    Incumbent.objects.create(election=e, person=outgoing, position=head)
+    Audit.objects.get_or_create(campaign=e.campaign, community=e.community, person=outgoing, defaults=dict(
+        auditor="区审计局", conclusion="未发现问题", audited_on=day, published_on=day, recorded_by=who))
+    if e.body == "residents_committee":
+        for i in range(committee_size):
+            CommitteeMember.objects.create(election=e, person=person(e.community, name=f"选委{i}", birth=_birth()),
+                                           role="chair" if i == 0 else "member", votes=100 - i)
+    if e.body != "party_committee":
+        RulebookAdoption.objects.create(election=e, meeting="representatives_meeting", held_on=day, expected=40,
+                                        present=35, votes_for=30, published_on=day,
+                                        adopted_rules=e.effective_rules(), rulebook_code=e.rulebook.code,
+                                        recorded_by=who)
+    else:
+        PartyRequest.objects.create(election=e, meeting_kind="members_meeting", recommendation_method="两推一选",
+                                    submitted_on=day, submitted_by=who, status="approved", decided_on=day,
+                                    decided_by=who, reply="同意")
+    return e
+
+
+def _birth() -> dt.date:
+    return dt.date(1960, 1, 1) + dt.timedelta(days=next(_seq) % 12000)
 
 
 def id_number(birth: dt.date = dt.date(1980, 5, 17), seq: int | None = None, area: str = "340603") -> str:

@@ -46,7 +46,7 @@ def test_the_home_page_counts_blockers_without_a_query_per_election(client, org,
     client.force_login(users["district_admin"])
     grow(org, campaign, 5)
     queries, response = count_queries(client, "/home/")
-    assert queries <= 15
+    assert queries <= 22  # a fixed handful per registered gate, whatever the number of elections
     rows = response.context["rows"]
     assert len(rows) == 10
     unapproved = [r for r in rows if r.election.body == "party_committee" and r.election.seat_plan_approved_at is None]

@@ -11,8 +11,8 @@ from elections.audit import record_event, snapshot
 from elections.errors import ApplicationError
 from elections.models import Jurisdiction, User
 
-from . import rules
-from .models import Person, Relative
+from .. import rules
+from ..models import Person, Relative
 
 PERSON_FIELDS = ["name", "sex", "birth_date", "education", "party_member", "community", "phone"]
 

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import gates, rules
-from .audit import record_event, snapshot
-from .errors import ApplicationError, Conflict, StageBlocked
-from .models import (
+from .. import gates, rules
+from ..audit import record_event, snapshot
+from ..errors import ApplicationError, Conflict, StageBlocked
+from ..models import (
     Campaign,
     Election,
     Jurisdiction,

@@ -143,6 +143,7 @@ PARAM_SPECS: list[ParamSpec] = [
     ParamSpec("chair_seats", "int", "主任（书记）职数", "组成", 0, 1),
     ParamSpec("vice_chair_min", "int", "副主任（副书记）最少职数", "组成", 0, 5),
     ParamSpec("vice_chair_max", "int", "副主任（副书记）最多职数", "组成", 0, 5),
+    ParamSpec("election_committee_required", "bool", "须推选产生居民选举委员会", "组成"),
     ParamSpec("election_committee_size_min", "int", "居民选举委员会最少人数", "组成", 1, 99),
     ParamSpec("election_committee_size_max", "int", "居民选举委员会最多人数", "组成", 1, 99),
     ParamSpec("election_committee_odd", "bool", "居民选举委员会人数须为单数", "组成"),
@@ -197,6 +198,10 @@ PARAM_SPECS: list[ParamSpec] = [
     ParamSpec("talk_required", "bool", "候选人须经谈心谈话", "纪律"),
     ParamSpec("audit_required", "bool", "换届前须完成离任经济责任审计并公布结果", "准备"),
     ParamSpec("rectification_required", "bool", "软弱涣散、重点难点社区整顿到位方可启动", "准备"),
+    ParamSpec("rulebook_adoption_required", "bool", "选举办法须经居民会议或居民代表会议通过并公布", "准备"),
+    ParamSpec("adoption_attendance_over", "fraction", "审议选举办法的会议到会须超过应到人数的比例", "准备"),
+    ParamSpec("adoption_votes_over", "fraction", "选举办法须获赞成票超过到会人数的比例", "准备"),
+    ParamSpec("party_request_required", "bool", "召开党员大会须报街道党工委批复", "准备"),
 ]
 PARAM_BY_KEY = {spec.key: spec for spec in PARAM_SPECS}
 
@@ -218,6 +223,11 @@ _LAW_VC = "村民委员会组织法"
 _PARTY_RULES = "中国共产党基层组织选举工作条例"
 
 _COMMON: dict[str, tuple[Any, str]] = {
+    "election_committee_required": (False, "seeds 000, 003（居民委员会换届时推选）"),
+    "rulebook_adoption_required": (False, "seeds 000, 003（居民委员会换届时制定）"),
+    "adoption_attendance_over": ("1/2", f"{_LAW_RC} 第五条：居民会议须有过半数出席才能举行"),
+    "adoption_votes_over": ("1/2", f"{_LAW_RC} 第五条：会议的决定由出席人的过半数通过"),
+    "party_request_required": (False, "seed 003（党组织换届时报送请示）"),
     "election_committee_size_min": (7, "seeds 000, 003（其他地方 7–9 人）"),
     "election_committee_size_max": (11, "seeds 000, 003（其他地方 7–9 人）"),
     "election_committee_odd": (True, "seeds 000, 003"),
@@ -283,6 +293,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             "vice_chair_min": (1, f"{_LAW_RC} 第七条"),
             "vice_chair_max": (2, f"{_LAW_RC} 第七条"),
             "nomination_channels": (_RC_CHANNELS, "seeds 000, 003"),
+            "election_committee_required": (True, "seeds 000, 003：依法推选产生居民选举委员会"),
+            "rulebook_adoption_required": (True, "seeds 000, 003：选举办法经居民会议或居民代表会议审议通过后公布"),
         },
     },
     "rc-by-election": {
@@ -301,6 +313,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             "uncontested_positions": (["chair", "vice_chair", "member"], "seed 001（居民代表补选可等额）"),
             "proxies_allowed": (False, "seed 001：不办理委托投票"),
             "central_venue_only": (True, "seed 001：只设立中心会场"),
+            "audit_required": (False, "seed 001：补选只补缺额，不涉及班子离任审计（可按需开启）"),
+            "rulebook_adoption_required": (True, "seed 001；seed 003：补选办法经居民代表会议通过后公布"),
         },
     },
     "party-general": {
@@ -321,6 +335,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "win_base": ("present", _PARTY_RULES),
             "runoff_requires_turnout": (False, _PARTY_RULES),
             "preliminary_margin": ("1/5", "seeds 000, 004（seed 003 为 30%）"),
+            "party_request_required": (True, "seed 003：报送关于召开党员大会的请示，街道党工委及时研究批复"),
         },
     },
     "supervision-general": {
@@ -334,7 +349,20 @@ PRESETS: dict[str, dict[str, Any]] = {
             "vice_chair_min": (0, "seeds 000, 003"),
             "vice_chair_max": (0, "seeds 000, 003"),
             "nomination_channels": (_RC_CHANNELS, "seeds 000, 003"),
+            "audit_required": (False, "seeds 000, 003：监委会在居委会选举后推选，经济责任审计针对两委成员"),
         },
+    },
+}
+
+
+PRESETS["party-branch-general"] = {
+    "name": "社区党总支换届选举（通用）",
+    "body": "party_committee",
+    "kind": "general",
+    "values": {
+        **PRESETS["party-general"]["values"],
+        "committee_size_min": (5, "seeds 000, 003：党总支 5–7 人"),
+        "committee_size_max": (7, "seeds 000, 003：党总支 5–7 人"),
     },
 }
 
@@ -446,6 +474,18 @@ def _cross_checks(values: dict[str, Any]) -> dict[str, list[str]]:
 
 def fraction_of(values: dict[str, Any], key: str) -> Fraction:
     return parse_fraction(values[key])
+
+
+def more_than(part: int, whole: int, share: Fraction | str) -> bool:
+    """"More than ``share`` of ``whole``" in integers: exactly half of a half-rule fails."""
+    fraction = parse_fraction(share)
+    return part * fraction.denominator > whole * fraction.numerator
+
+
+def at_least(part: int, whole: int, share: Fraction | str) -> bool:
+    """"At least ``share`` of ``whole``" (以上, inclusive) in integers."""
+    fraction = parse_fraction(share)
+    return part * fraction.denominator >= whole * fraction.numerator
 
 
 # --------------------------------------------------------------------------------------------
