@@ -1,13 +1,16 @@
 import pytest
 
 from candidates import rules as crules
+from candidates.selectors import AUDIT_STATUS_LABELS
 from elections import rules
 from elections.label_catalog import LABELS
 
 
 def test_every_code_table_label_is_in_the_catalog():
     tables = [rules.STAGES, rules.BODIES, rules.KINDS, list(rules.POSITION_LABELS.items()), rules.LEVELS, rules.ROLES,
-              rules.DEPARTMENTS, crules.SEXES, crules.EDUCATION, crules.RELATIONS]
+              rules.DEPARTMENTS, crules.SEXES, crules.EDUCATION, crules.RELATIONS, rules.ADOPTION_MEETINGS,
+              rules.PARTY_MEETING_KINDS, rules.PARTY_REQUEST_STATUSES, rules.RECTIFICATION_CATEGORIES,
+              crules.COMMITTEE_ROLES, list(AUDIT_STATUS_LABELS.items())]
     missing = {label for table in tables for _, label in table} - set(LABELS)
     assert missing == set()
 
