@@ -49,7 +49,8 @@ def collect_adoption(elections: list[Any]) -> dict[int, rules.AdoptionFacts]:
         facts[e.pk] = rules.AdoptionFacts(
             recorded=True, meeting=a.meeting, expected=a.expected, present=a.present, votes_for=a.votes_for,
             published_on=a.published_on, adopted_rules=a.adopted_rules, current_rules=current,
-            rulebook_changed=a.adopted_rules != current or a.rulebook_code != e.rulebook.code,
+            rulebook_changed=bool(rules.changed_rule_keys(a.adopted_rules, current))
+            or a.rulebook_code != e.rulebook.code,
         )
     return facts
 

@@ -94,9 +94,11 @@ class AdoptionFacts:
 
 
 def changed_rule_keys(adopted: dict[str, Any] | None, current: dict[str, Any] | None) -> list[str]:
+    """The rules whose value differs from what the meeting adopted. Parameters the software added after
+    the meeting (absent from the adopted set) are not a change the community made."""
     if adopted is None or current is None:
         return []
-    return sorted(key for key in set(adopted) | set(current) if adopted.get(key) != current.get(key))
+    return sorted(key for key in adopted if key in current and adopted[key] != current[key])
 
 
 def gate_rulebook_adopted(facts: AdoptionFacts, rules: dict[str, Any]) -> list[Blocker]:
