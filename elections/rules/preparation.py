@@ -138,11 +138,11 @@ def gate_rulebook_adopted(facts: AdoptionFacts, rules: dict[str, Any]) -> list[B
         )
     if facts.rulebook_changed:
         keys = changed_rule_keys(facts.adopted_rules, facts.current_rules)
+        what = ("（" + "、".join(keys[:6]) + ("等" if len(keys) > 6 else "") + "）") if keys else "（更换了规则集）"
         blockers.append(
             Blocker(
                 "rulebook_changed_since_adoption",
-                "会议通过选举办法后，选举规则又被修改（" + "、".join(keys[:6]) + ("等" if len(keys) > 6 else "")
-                + "），现行规则未经会议审议。",
+                f"会议通过选举办法后，选举规则又被修改{what}，现行规则未经会议审议。",
                 source,
                 "把规则改回会议通过的版本，或重新召开会议审议修改后的选举办法并登记结果。",
             )

@@ -232,3 +232,10 @@ def test_a_seat_plan_of_ten_is_a_blocker_with_the_limits_named():
     blockers = rules.gate_seat_plan(facts, rc())
     assert codes(blockers) == ["seat_plan_out_of_limits"]
     assert "10 人" in blockers[0].message and "5–9" in blockers[0].message
+
+
+def test_a_changed_rulebook_without_changed_values_still_says_what_changed():
+    facts = adoption(rulebook_changed=True, adopted_rules={"a": 1}, current_rules={"a": 1})
+    blockers = rules.gate_rulebook_adopted(facts, rc())
+    assert codes(blockers) == ["rulebook_changed_since_adoption"]
+    assert "更换了规则集" in blockers[0].message
