@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from candidates.api import PersonViewSet
+from candidates import api as candidate_api
 from elections import api as election_api
 
 router = DefaultRouter()
@@ -13,7 +13,14 @@ router.register("users", election_api.UserViewSet, basename="user")
 router.register("rulebooks", election_api.RulebookViewSet, basename="rulebook")
 router.register("campaigns", election_api.CampaignViewSet, basename="campaign")
 router.register("elections", election_api.ElectionViewSet, basename="election")
-router.register("people", PersonViewSet, basename="person")
+router.register("people", candidate_api.PersonViewSet, basename="person")
+router.register(r"elections/(?P<election_pk>[0-9]+)/incumbents", candidate_api.ElectionIncumbentViewSet,
+                basename="election-incumbent")
+router.register(r"elections/(?P<election_pk>[0-9]+)/committee-members", candidate_api.ElectionCommitteeMemberViewSet,
+                basename="election-committee-member")
+router.register("incumbents", candidate_api.IncumbentViewSet, basename="incumbent")
+router.register("party-requests", election_api.PartyRequestViewSet, basename="party-request")
+router.register("rectifications", election_api.RectificationViewSet, basename="rectification")
 router.register("notifications", election_api.NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -27,7 +28,12 @@ from .serializers import (
     GatesSerializer,
     JurisdictionSerializer,
     NotificationSerializer,
+    PartyRequestDecisionSerializer,
+    PartyRequestSerializer,
+    RectificationCompleteSerializer,
+    RectificationSerializer,
     ReopenSerializer,
+    RulebookAdoptionSerializer,
     RulebookSerializer,
     UserSerializer,
 )
@@ -213,6 +219,120 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         election = self.get_object()
         page = self.paginate_queryset(selectors.event_list(user=request.user, election=election).order_by("seq"))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+    # ---------------------------------------------------------------- preparation
+
+    @extend_schema(methods=["GET"], responses={200: RulebookAdoptionSerializer,
+                                               404: OpenApiResponse(description="not recorded yet")})
+    @extend_schema(
+        methods=["PUT", "POST"], request=RulebookAdoptionSerializer,
+        responses={201: RulebookAdoptionSerializer, 200: RulebookAdoptionSerializer},
+        description="Record (201) or correct (200) the meeting that adopted the rulebook; PUT and POST alike.",
+    )
+    @action(detail=True, methods=["get", "put", "post"], url_path="rulebook-adoption")
+    def rulebook_adoption(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        existing = selectors.adoption_for(election=election)
+        context = {"rules": election.effective_rules()}
+        if request.method == "GET":
+            if existing is None:
+                raise Http404
+            return Response(RulebookAdoptionSerializer(existing, context=context).data)
+        data = RulebookAdoptionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        adoption = services.rulebook_adoption_record(actor=request.user, election=election, **data.validated_data)
+        return Response(RulebookAdoptionSerializer(adoption, context=context).data,
+                        status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=PartyRequestSerializer(many=True))
+    @extend_schema(methods=["POST"], request=PartyRequestSerializer, responses={201: PartyRequestSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="party-requests")
+    def party_requests(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(selectors.party_request_list(election=election))
+            return self.get_paginated_response(PartyRequestSerializer(page, many=True).data)
+        data = PartyRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        party_request = services.party_request_submit(actor=request.user, election=election, **data.validated_data)
+        return Response(PartyRequestSerializer(party_request).data, status=status.HTTP_201_CREATED)
+
+
+class PartyRequestViewSet(viewsets.GenericViewSet):
+    """The requests to convene the members' meeting; the list is the caller's queue of those awaiting a reply."""
+
+    serializer_class = PartyRequestSerializer
+    lookup_value_regex = "[0-9]+"
+    filter_backends: list[Any] = []
+
+    @extend_schema(responses=PartyRequestSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.party_request_queue(user=request.user))
+        return self.get_paginated_response(PartyRequestSerializer(page, many=True).data)
+
+    @extend_schema(responses=PartyRequestSerializer)
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        return Response(PartyRequestSerializer(selectors.party_request_get(user=request.user, pk=int(pk))).data)
+
+    @extend_schema(request=PartyRequestDecisionSerializer, responses={
+        200: PartyRequestSerializer, 409: OpenApiResponse(description="already decided, or not in preparation")})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: Any = None) -> Response:
+        party_request = selectors.party_request_get(user=request.user, pk=int(pk))
+        data = PartyRequestDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        party_request = services.party_request_decide(actor=request.user, request=party_request,
+                                                      **data.validated_data)
+        return Response(PartyRequestSerializer(party_request).data)
+
+
+_RECTIFICATION_FILTERS = [
+    OpenApiParameter("campaign", int), OpenApiParameter("street", int), OpenApiParameter("community", int),
+    OpenApiParameter("category", str, enum=[code for code, _ in rules.RECTIFICATION_CATEGORIES]),
+    OpenApiParameter("status", str, enum=["open", "done"]),
+]
+
+
+class RectificationViewSet(viewsets.GenericViewSet):
+    """Difficult communities (软弱涣散 / 重点难点) flagged by the street, and their rectification."""
+
+    serializer_class = RectificationSerializer
+    lookup_value_regex = "[0-9]+"
+    filter_backends: list[Any] = []
+
+    @extend_schema(parameters=_RECTIFICATION_FILTERS, responses=RectificationSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        filters = query_filters(request.query_params, ["category", "status"], ids=["campaign", "street", "community"])
+        errors = {}
+        if filters["category"] and filters["category"] not in rules.RECTIFICATION_CATEGORY_LABELS:
+            errors["category"] = ["类别须为 weak_lax 或 key_difficult。"]
+        if filters["status"] and filters["status"] not in {"open", "done"}:
+            errors["status"] = ["状态须为 open 或 done。"]
+        if errors:
+            raise ApplicationError("筛选条件有误。", errors)
+        page = self.paginate_queryset(selectors.rectification_list(user=request.user, filters=filters))
+        return self.get_paginated_response(RectificationSerializer(page, many=True).data)
+
+    @extend_schema(responses=RectificationSerializer)
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        return Response(RectificationSerializer(selectors.rectification_get(user=request.user, pk=int(pk))).data)
+
+    @extend_schema(request=RectificationSerializer, responses={201: RectificationSerializer})
+    def create(self, request: Request) -> Response:
+        data = RectificationSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)  # campaign and community in scope: checked by the serializer fields
+        item = services.rectification_flag(actor=request.user, **data.validated_data)
+        return Response(RectificationSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RectificationCompleteSerializer, responses={
+        200: RectificationSerializer, 409: OpenApiResponse(description="already completed")})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: Any = None) -> Response:
+        item = selectors.rectification_get(user=request.user, pk=int(pk))
+        data = RectificationCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.rectification_complete(actor=request.user, rectification=item, **data.validated_data)
+        return Response(RectificationSerializer(item).data)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework import serializers
 
 from . import rules, selectors
-from .models import Campaign, Election, Event, Jurisdiction, Notification, Rulebook, User
+from .models import (
+    Campaign,
+    Election,
+    Event,
+    Jurisdiction,
+    Notification,
+    PartyRequest,
+    Rectification,
+    Rulebook,
+    RulebookAdoption,
+    User,
+)
 
 
 class _InScope:
@@ -15,7 +27,8 @@ class _InScope:
     elsewhere. Without a request in the context (rendering, schema) the field's own queryset applies.
     """
 
-    def __init__(self, *, selector: str, label_text: str, level: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, selector: str | Callable[..., Any], label_text: str, level: str | None = None,
+                 **kwargs: Any) -> None:
         self.selector, self.label_text, self.level = selector, label_text, level
         super().__init__(**kwargs)
 
@@ -23,7 +36,9 @@ class _InScope:
         request = self.context.get("request")
         if request is None:
             return super().get_queryset()
-        qs = getattr(selectors, self.selector)(user=request.user)
+        # a name in this app's selectors, or (for the later apps, which this one cannot import) the selector itself
+        select = self.selector if callable(self.selector) else getattr(selectors, self.selector)
+        qs = select(user=request.user)
         return qs.filter(level=self.level) if self.level else qs
 
     def fail(self, key: str, **kwargs: Any) -> None:
@@ -189,3 +204,101 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "title", "message", "due", "overdue", "campaign", "election", "created_at", "read_at"]
+
+
+# --------------------------------------------------------------------------------------------
+# Preparation: rulebook adoption, party request and reply, rectification
+# --------------------------------------------------------------------------------------------
+
+_COUNT = {"min_value": 0, "max_value": 10_000_000}
+
+
+class ReasonSerializer(serializers.Serializer):
+    """Why a record is removed or a member leaves; the service refuses a blank one (400 on ``reason``)."""
+
+    reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+
+
+class RulebookAdoptionSerializer(serializers.Serializer):
+    """The meeting that adopted the rulebook. ``quorate``/``adopted`` are judged by the election's current rules."""
+
+    meeting = serializers.ChoiceField(choices=rules.ADOPTION_MEETINGS)
+    held_on = serializers.DateField()
+    expected = serializers.IntegerField(**_COUNT)
+    present = serializers.IntegerField(**_COUNT)
+    votes_for = serializers.IntegerField(**_COUNT)
+    votes_against = serializers.IntegerField(**_COUNT, required=False, default=0)
+    abstentions = serializers.IntegerField(**_COUNT, required=False, default=0)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    quorate = serializers.BooleanField(read_only=True)
+    adopted = serializers.BooleanField(read_only=True)
+    rulebook_code = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance: RulebookAdoption) -> dict[str, Any]:
+        effective = self.context["rules"]  # the election's effective rules, as the gate judges them
+        quorate = rules.adoption_quorate(instance.expected, instance.present, effective)
+        return {
+            "meeting": instance.meeting,
+            "held_on": instance.held_on.isoformat(),
+            "expected": instance.expected,
+            "present": instance.present,
+            "votes_for": instance.votes_for,
+            "votes_against": instance.votes_against,
+            "abstentions": instance.abstentions,
+            "published_on": instance.published_on.isoformat() if instance.published_on else None,
+            "quorate": quorate,
+            "adopted": quorate and rules.adoption_passed(instance.present, instance.votes_for, effective),
+            "rulebook_code": instance.rulebook_code,
+        }
+
+
+class PartyRequestSerializer(serializers.ModelSerializer):
+    meeting_kind = serializers.ChoiceField(choices=rules.PARTY_MEETING_KINDS)
+    # content is judged by the service (its Chinese messages name the field)
+    recommendation_method = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+    submitted_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="默认今天")
+
+    class Meta:
+        model = PartyRequest
+        fields = ["id", "election", "meeting_kind", "recommendation_method", "note", "submitted_on", "status",
+                  "decided_on", "reply"]
+        read_only_fields = ["election", "status", "decided_on", "reply"]
+        validators: list[Any] = []  # one open request per election: checked by the service (409)
+
+
+class PartyRequestDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "批复同意"), ("return", "退回")])
+    reply = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000,
+                                  help_text="退回时必填")
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="默认今天")
+
+
+class RectificationSerializer(serializers.ModelSerializer):
+    campaign = InScopePrimaryKeyField(queryset=Campaign.objects.all(), selector="campaign_list",
+                                      label_text="换届工作")
+    community = InScopePrimaryKeyField(queryset=Jurisdiction.objects.filter(level="community"),
+                                       selector="jurisdiction_list", level="community", label_text="社区")
+    category = serializers.ChoiceField(choices=rules.RECTIFICATION_CATEGORIES)
+    problems = serializers.CharField(allow_blank=True, max_length=5000)
+    plan = serializers.CharField(allow_blank=True, max_length=5000)
+    responsible = serializers.CharField(allow_blank=True, required=False, default="", max_length=100)
+    flagged_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="默认今天")
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rectification
+        fields = ["id", "campaign", "community", "community_name", "category", "problems", "plan", "responsible",
+                  "flagged_on", "completed_on", "completion_note", "status"]
+        read_only_fields = ["completed_on", "completion_note"]
+
+    def get_status(self, obj: Rectification) -> str:
+        """open | done"""
+        return "open" if obj.is_open else "done"
+
+
+class RectificationCompleteSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="默认今天")
