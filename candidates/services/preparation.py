@@ -138,6 +138,16 @@ def audit_record(
     election = _lock(incumbent.election)
     _require(actor, "elections.record_preparation", election)
     _in_preparation(election, "登记审计")
+    # the audit is the person's: it stands behind every committee of this term they sat on
+    sharing = list(Election.objects.filter(
+        campaign_id=election.campaign_id, community_id=election.community_id,
+        incumbents__person_id=incumbent.person_id).exclude(pk=election.pk).select_related("community"))
+    moved_on = [e for e in sharing if e.stage != "preparation"]
+    if moved_on:
+        raise Conflict(
+            f"{incumbent.person.name}的审计同时是{moved_on[0].get_body_display()}选举的依据，该选举已进入"
+            f"“{moved_on[0].stage_label}”阶段，不能再修改；如需更正，请街道先退回该选举。"
+        )
     errors = rules.audit_input_problems(auditor=auditor or "", conclusion=conclusion or "", audited_on=audited_on,
                                         published_on=published_on, today=timezone.localdate())
     if errors:
@@ -153,9 +163,10 @@ def audit_record(
     audit.recorded_by = actor
     audit.save()
     state = "，结果已公布" if published_on else "，结果未公布"
-    record_event(actor=actor, action="audit.record", obj=audit, election=election, before=before,
-                 after={**snapshot(audit), "name": incumbent.person.name},
-                 summary=f"登记 {incumbent.person.name} 的经济责任审计（{audit.auditor}）{state}")
+    for affected in [election, *sharing]:
+        record_event(actor=actor, action="audit.record", obj=audit, election=affected, before=before,
+                     after={**snapshot(audit), "name": incumbent.person.name},
+                     summary=f"登记 {incumbent.person.name} 的经济责任审计（{audit.auditor}）{state}")
     return audit
 
 
@@ -352,6 +363,7 @@ def committee_withdraw_nominee(*, actor: User, election: Election, person: Perso
     """Called by the nomination work: a serving member nominated for the residents' committee withdraws.
 
     Returns None when the person holds no seat, or the rulebook does not ask for the withdrawal."""
+    _require(actor, "elections.record_preparation", election)
     if election.body != "residents_committee":
         return None
     if not election.effective_rules().get("election_committee_member_withdraws"):

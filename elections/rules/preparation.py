@@ -93,12 +93,21 @@ class AdoptionFacts:
     rulebook_changed: bool = False
 
 
+# Switches of the work plan (which preparation checks the district applies), not part of the text the
+# residents' meeting votes on: changing them after adoption does not call for a new meeting.
+NOT_ADOPTED_KEYS = frozenset({
+    "audit_required", "rectification_required", "rulebook_adoption_required", "adoption_attendance_over",
+    "adoption_votes_over", "party_request_required", "election_committee_required",
+})
+
+
 def changed_rule_keys(adopted: dict[str, Any] | None, current: dict[str, Any] | None) -> list[str]:
     """The rules whose value differs from what the meeting adopted. Parameters the software added after
-    the meeting (absent from the adopted set) are not a change the community made."""
+    the meeting (absent from the adopted set) and work-plan switches are not a change of the adopted text."""
     if adopted is None or current is None:
         return []
-    return sorted(key for key in adopted if key in current and adopted[key] != current[key])
+    return sorted(key for key in adopted
+                  if key in current and key not in NOT_ADOPTED_KEYS and adopted[key] != current[key])
 
 
 def gate_rulebook_adopted(facts: AdoptionFacts, rules: dict[str, Any]) -> list[Blocker]:
@@ -136,6 +145,9 @@ def gate_rulebook_adopted(facts: AdoptionFacts, rules: dict[str, Any]) -> list[B
                 "修改选举办法后重新提交会议表决。",
             )
         )
+    if blockers:
+        # the meeting did not adopt the rulebook: what remains is a new meeting, not its publication
+        return blockers
     if facts.rulebook_changed:
         keys = changed_rule_keys(facts.adopted_rules, facts.current_rules)
         what = ("（" + "、".join(keys[:6]) + ("等" if len(keys) > 6 else "") + "）") if keys else "（更换了规则集）"

@@ -10,7 +10,16 @@ from django.utils import timezone
 from .. import rules
 from ..audit import record_event, snapshot
 from ..errors import ApplicationError, Conflict
-from ..models import Campaign, Election, Jurisdiction, PartyRequest, Rectification, RulebookAdoption, User
+from ..models import (
+    Campaign,
+    Election,
+    Jurisdiction,
+    Notification,
+    PartyRequest,
+    Rectification,
+    RulebookAdoption,
+    User,
+)
 from .core import _require
 
 
@@ -158,6 +167,9 @@ def party_request_decide(
     verdict = "批复同意" if request.status == "approved" else f"退回（{request.reply}）"
     record_event(actor=actor, action=f"party_request.{decision}", obj=request, election=request.election,
                  before=before, after=snapshot(request), summary=f"街道党工委对召开党员大会的请示：{verdict}")
+    # the street's "waiting for a reply" notice is settled for everyone who received it
+    Notification.objects.filter(key=f"party_request:{request.pk}:submitted", read_at__isnull=True).update(
+        read_at=timezone.now())
     _notify(request.election, roles=["community_clerk"], key=f"party_request:{request.pk}:{request.status}",
             title=f"请示{request.get_status_display()}：{request.election.community.name}",
             message=f"{request.election.title}：街道党工委{verdict}。")
@@ -263,8 +275,6 @@ def _record_for_community(actor: User, action: str, item: Rectification, campaig
 
 def _notify(election: Election, *, roles: list[str], key: str, title: str, message: str) -> int:
     """An in-app notice to the users of the given roles responsible for the election's community."""
-    from ..models import Notification
-
     community = election.community
     paths = [community.path]
     node = community.parent
