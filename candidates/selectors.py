@@ -90,6 +90,10 @@ class IncumbentRow:
         return "done"
 
     @property
+    def audit_status_label(self) -> str:
+        return AUDIT_STATUS_LABELS[self.audit_status]
+
+    @property
     def talked(self) -> bool:
         return bool(self.talks)
 
@@ -263,3 +267,9 @@ def committee_view(*, election: Election) -> CommitteeView:
 def talk_list(*, election: Election) -> QuerySet[Talk]:
     return Talk.objects.filter(campaign_id=election.campaign_id, community_id=election.community_id).select_related(
         "person", "recorded_by")
+
+
+def person_choices(*, user: User, community: Jurisdiction, exclude_ids: list[int] | None = None) -> QuerySet[Person]:
+    """The people of one community the user may pick (for incumbents, the election committee), by pinyin."""
+    qs = person_list(user=user, filters={"community": community.pk}).order_by("name_pinyin", "id")
+    return qs.exclude(pk__in=exclude_ids) if exclude_ids else qs

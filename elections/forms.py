@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import Campaign, Jurisdiction, Rulebook
@@ -13,12 +14,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def translated(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """Code-table choices, translated when shown (makemessages finds the labels in label_catalog.py)."""
+    return [(code, _(label)) for code, label in choices]
+
+
 class ElectionFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
-    campaign = forms.ModelChoiceField(label="换届工作", queryset=Campaign.objects.none(), required=False)
-    street = forms.ModelChoiceField(label="街道", queryset=Jurisdiction.objects.none(), required=False)
-    body = forms.ChoiceField(label="选举对象", choices=[("", "全部")] + rules.BODIES, required=False)
-    stage = forms.ChoiceField(label="阶段", choices=[("", "全部")] + rules.STAGES, required=False)
+    q = forms.CharField(label=_("搜索"), required=False)
+    campaign = forms.ModelChoiceField(label=_("换届工作"), queryset=Campaign.objects.none(), required=False)
+    street = forms.ModelChoiceField(label=_("街道"), queryset=Jurisdiction.objects.none(), required=False)
+    body = forms.ChoiceField(label=_("选举对象"), choices=[("", _("全部"))] + translated(rules.BODIES), required=False)
+    stage = forms.ChoiceField(label=_("阶段"), choices=[("", _("全部"))] + translated(rules.STAGES), required=False)
 
     def __init__(self, *args: Any, campaigns: Any, streets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,3 +130,92 @@ class CampaignForm(forms.Form):
                 raise forms.ValidationError(f"第 {number} 行的适用选举“{body}”无效。")
             items.append({"name": parts[0], "due": due, "body": body})
         return items
+
+
+# --------------------------------------------------------------------------------------------
+# Preparation: rulebook adoption, party request and reply, rectification
+# --------------------------------------------------------------------------------------------
+
+
+class AdoptionForm(forms.Form):
+    meeting = forms.ChoiceField(label=_("会议形式"), choices=translated(rules.ADOPTION_MEETINGS))
+    held_on = forms.DateField(label=_("会议日期"), widget=DateInput)
+    expected = forms.IntegerField(label=_("应到人数"), min_value=0)
+    present = forms.IntegerField(label=_("实到人数"), min_value=0)
+    votes_for = forms.IntegerField(label=_("赞成票"), min_value=0)
+    votes_against = forms.IntegerField(label=_("反对票"), min_value=0, initial=0)
+    abstentions = forms.IntegerField(label=_("弃权票"), min_value=0, initial=0)
+    published_on = forms.DateField(label=_("公布日期"), required=False, widget=DateInput,
+                                   help_text=_("张榜公布后填写"))
+
+
+class PartyRequestForm(forms.Form):
+    meeting_kind = forms.ChoiceField(label=_("会议形式"), choices=translated(rules.PARTY_MEETING_KINDS))
+    recommendation_method = forms.CharField(
+        label=_("候选人预备人选推荐产生办法"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text=_("委员、书记、副书记候选人预备人选如何推荐产生（如“两推一选”：党员推荐、群众推荐、街道党工委推荐）"),
+    )
+    submitted_on = forms.DateField(label=_("报送日期"), required=False, widget=DateInput,
+                                   help_text=_("不填即为今天"))
+    note = forms.CharField(label=_("其他说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PartyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("批复"), choices=[("approve", _("同意")), ("return", _("退回"))])
+    reply = forms.CharField(label=_("批复意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text=_("退回时须写明理由"))
+    decided_on = forms.DateField(label=_("批复日期"), required=False, widget=DateInput,
+                                 help_text=_("不填即为今天"))
+
+
+class RectificationFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=_("换届工作"), queryset=Campaign.objects.none(), required=False)
+    street = forms.ModelChoiceField(label=_("街道"), queryset=Jurisdiction.objects.none(), required=False)
+    community = forms.ModelChoiceField(label=_("社区"), queryset=Jurisdiction.objects.none(), required=False)
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部"))] + translated(rules.RECTIFICATION_CATEGORIES),
+                                 required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("open", _("整顿中")),
+                                                        ("done", _("已完成"))], required=False)
+
+    def __init__(self, *args: Any, campaigns: Any, streets: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["street"].queryset = streets
+        self.fields["community"].queryset = communities
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "campaign": data["campaign"].pk if data.get("campaign") else None,
+            "street": data["street"].pk if data.get("street") else None,
+            "community": data["community"].pk if data.get("community") else None,
+            "category": data.get("category"),
+            "status": data.get("status"),
+        }
+
+
+class RectificationFlagForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=_("换届工作"), queryset=Campaign.objects.none())
+    community = forms.ModelChoiceField(label=_("社区"), queryset=Jurisdiction.objects.none())
+    category = forms.ChoiceField(label=_("类别"), choices=translated(rules.RECTIFICATION_CATEGORIES))
+    # the text fields are checked by the service, whose messages say what to write
+    problems = forms.CharField(label=_("主要问题"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    plan = forms.CharField(label=_("整顿方案"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           help_text=_("措施、责任人、时限"))
+    responsible = forms.CharField(label=_("包联责任人"), max_length=100, required=False)
+    flagged_on = forms.DateField(label=_("列入日期"), required=False, widget=DateInput,
+                                 help_text=_("不填即为今天"))
+
+    def __init__(self, *args: Any, campaigns: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["community"].queryset = communities
+
+
+class RectificationCompleteForm(forms.Form):
+    note = forms.CharField(label=_("整顿情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           help_text=_("解决了哪些问题"))
+    completed_on = forms.DateField(label=_("完成日期"), required=False, widget=DateInput,
+                                   help_text=_("不填即为今天"))

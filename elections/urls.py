@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import extensions, views
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -16,9 +16,18 @@ urlpatterns = [
     path("elections/<int:pk>/edit/", views.election_edit, name="election-edit"),
     path("elections/<int:pk>/seat-plan/", views.seat_plan_propose, name="seat-plan-propose"),
     path("elections/<int:pk>/seat-plan/approve/", views.seat_plan_approve, name="seat-plan-approve"),
+    path("elections/<int:pk>/adoption/", views.adoption_record, name="adoption-record"),
+    path("elections/<int:pk>/rulebook/print/", views.rulebook_print, name="rulebook-print"),
+    path("elections/<int:pk>/party-request/", views.party_request_submit, name="party-request-submit"),
+    path("party-requests/<int:pk>/decide/", views.party_request_decide, name="party-request-decide"),
+    path("rectifications/", views.rectification_list, name="rectification-list"),
+    path("rectifications/new/", views.rectification_flag, name="rectification-flag"),
+    path("rectifications/<int:pk>/complete/", views.rectification_complete, name="rectification-complete"),
     path("campaigns/new/", views.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    # pages the later apps register (candidates: /incumbents/ and the election's incumbents and committee)
+    path("", include(extensions.urlpatterns)),
 ]

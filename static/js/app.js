@@ -1,0 +1,39 @@
+/* Progressive enhancement only: every page works without this file. No external assets. */
+(function () {
+  "use strict";
+
+  /* A filter box in front of each long <select data-filterable>: typing 张, zhang or zs (pinyin
+     initials) narrows the options; with a single match left, it is chosen. */
+  function filterable(select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "selectfilter";
+    box.placeholder = document.documentElement.lang === "en" ? "Filter: name or pinyin initials" : "筛选：姓名或拼音首字母";
+    box.setAttribute("aria-label", box.placeholder);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase().replace(/\s+/g, "");
+      var shown = [];
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) { return; }
+        /* data-search is "name pinyin initials": the name matches anywhere, the pinyin from its start */
+        var keys = (option.getAttribute("data-search") || option.text).toLowerCase().split(/\s+/);
+        var match = !q || keys[0].indexOf(q) >= 0 || keys.slice(1).some(function (k) { return k.indexOf(q) === 0; });
+        option.hidden = !match;
+        if (match) { shown.push(option); }
+      });
+      if (shown.length === 1) { select.value = shown[0].value; }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-filterable]"), filterable);
+    /* A refused form is re-shown with its errors, perhaps far down the page: bring it into view. */
+    var error = document.querySelector(".field.has-error, form .errors");
+    if (error) {
+      error.scrollIntoView({block: "center"});
+      var input = error.querySelector("input, select, textarea");
+      if (input) { input.focus({preventScroll: true}); }
+    }
+  });
+})();
