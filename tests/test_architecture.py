@@ -44,7 +44,9 @@ def test_imports_flow_one_way(app):
 RULES = [ROOT / app / "rules.py" for app in APPS if (ROOT / app / "rules.py").exists()] + [
     path for app in APPS for path in sorted((ROOT / app / "rules").glob("*.py"))
 ]
-VIEWS = [ROOT / app / name for app in APPS for name in ("views.py", "api.py") if (ROOT / app / name).exists()]
+VIEWS = [ROOT / app / name for app in APPS for name in ("views.py", "api.py") if (ROOT / app / name).exists()] + [
+    path for app in APPS for package in ("views", "api") for path in sorted((ROOT / app / package).glob("*.py"))
+]
 
 
 @pytest.mark.parametrize("path", RULES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -57,7 +59,7 @@ def test_every_app_keeps_its_rules():
     assert {p.relative_to(ROOT).parts[0] for p in RULES} >= {"elections", "candidates"}
 
 
-@pytest.mark.parametrize("path", VIEWS, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_queryset_is_built_in_views(path):
     source = path.read_text(encoding="utf-8")
     assert ".objects." not in source, f"{path.parent.name}/{path.name} reads models directly: use a selector"

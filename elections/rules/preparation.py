@@ -120,7 +120,7 @@ def gate_rulebook_adopted(facts: AdoptionFacts, rules: dict[str, Any]) -> list[B
                 "rulebook_not_adopted",
                 "选举办法尚未经居民会议或居民代表会议审议通过。",
                 source,
-                "召开居民会议或居民代表会议审议选举办法，在“选举办法”页登记会议日期、到会人数和表决结果。",
+                "召开居民会议或居民代表会议审议选举办法，在“选举规则”页的“选举办法审议”处登记会议日期、到会人数和表决结果。",
             )
         ]
     blockers: list[Blocker] = []
@@ -165,7 +165,7 @@ def gate_rulebook_adopted(facts: AdoptionFacts, rules: dict[str, Any]) -> list[B
                 "rulebook_not_published",
                 "选举办法已审议通过，但尚未公布。",
                 source,
-                "张榜公布选举办法后，在“选举办法”页登记公布日期。",
+                "张榜公布选举办法后，在“选举规则”页的“选举办法审议”处登记公布日期。",
             )
         )
     return blockers
@@ -269,7 +269,7 @@ def gate_rectification(facts: RectificationFacts, rules: dict[str, Any]) -> list
             "rectification_open",
             f"本社区被列为整顿对象，整顿尚未完成：{described}。",
             "seed 003：问题不解决、整顿不到位不启动换届",
-            "按整顿方案解决问题后，由街道在“整顿”处确认整顿完成。",
+            "按整顿方案解决问题后，由街道在“整顿社区”页确认整顿完成。",
         )
     ]
 
