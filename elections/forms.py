@@ -11,7 +11,13 @@ from .models import Campaign, Jurisdiction, Rulebook
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input: its value must be ISO (YYYY-MM-DD) whatever the language's date format,
+    or the browser shows a prefilled date as empty and a correction form loses it."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 def translated(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:

@@ -722,3 +722,12 @@ def test_rule_values_in_words():
 
 def test_the_rulebook_text_knows_the_education_labels():
     assert rulebook_document.EDUCATION_LABELS == dict(candidate_rules.EDUCATION)
+
+
+def test_date_inputs_are_prefilled_in_iso_whatever_the_language():
+    import datetime as dt
+
+    from elections.forms import DateInput
+
+    html = DateInput().render("held_on", dt.date(2026, 11, 2))
+    assert 'type="date"' in html and 'value="2026-11-02"' in html
