@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.e2e.test_browser import browser_page, login  # noqa: F401  (browser_page is a fixture)
+from tests.e2e.test_browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -45,7 +45,7 @@ def test_clerk_walks_a_community_through_preparation_to_nomination(org, users, b
 
     camp = factories.campaign(org["street"], name="2026 西街道换届")
     election = factories.election(org["community"], camp, prepared=False)  # seat plan approved, day set
-    outgoing = factories.person(org["community"], "王主任", dt.date(1968, 3, 1))
+    factories.person(org["community"], "王主任", dt.date(1968, 3, 1))  # the outgoing chair
     committee = [factories.person(org["community"], f"选委{n}", dt.date(1970, 1, 1) + dt.timedelta(days=37 * n))
                  for n in range(1, 8)]
     alternate = factories.person(org["community"], "候补甲", dt.date(1975, 6, 1))
