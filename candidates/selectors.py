@@ -59,6 +59,15 @@ def are_near_relatives(a: Person | int, b: Person | int) -> bool:
     return a_id != b_id and Relative.objects.filter(person_id=a_id, relative_id=b_id).exists()
 
 
+def name_pairs(pairs: set[frozenset[int]], names: dict[int, str]) -> list[tuple[str, str]]:
+    """The near-relative pairs among the named people, as sorted name pairs (for messages and pages)."""
+    return sorted(
+        tuple(sorted((names[a], names[b])))
+        for a, b in (tuple(pair) for pair in pairs)
+        if a in names and b in names
+    )
+
+
 def near_relative_pairs(person_ids: list[int]) -> set[frozenset[int]]:
     """Every near-relative pair among the given people, in one query (for gates over a whole list)."""
     links = Relative.objects.filter(person_id__in=person_ids, relative_id__in=person_ids).values_list(
@@ -70,6 +79,15 @@ def near_relative_pairs(person_ids: list[int]) -> set[frozenset[int]]:
 # --------------------------------------------------------------------------------------------
 # Preparation: incumbents, audits, talks, the residents' election committee
 # --------------------------------------------------------------------------------------------
+
+
+def _in_scope(qs: QuerySet[Any], user: User) -> QuerySet[Any]:
+    """Rows of elections inside the user's jurisdiction (everything for a superuser)."""
+    if user.is_superuser:
+        return qs
+    if not user.jurisdiction_id:
+        return qs.none()
+    return qs.filter(election__community__path__startswith=user.jurisdiction.path)
 
 
 @dataclass
@@ -137,10 +155,7 @@ def incumbent_overview(*, user: User, filters: dict[str, Any] | None = None) -> 
     qs = Incumbent.objects.select_related(
         "person", "election", "election__community", "election__community__parent", "election__campaign"
     ).order_by("election__community__path", "election__body", "id")
-    if not user.is_superuser:
-        if not user.jurisdiction_id:
-            return []
-        qs = qs.filter(election__community__path__startswith=user.jurisdiction.path)
+    qs = _in_scope(qs, user)
     if filters.get("campaign"):
         qs = qs.filter(election__campaign_id=filters["campaign"])
     if filters.get("street"):
@@ -203,13 +218,7 @@ def progress_by_community(rows: list[IncumbentRow]) -> list[CommunityProgress]:
 
 
 def incumbent_get(*, user: User, pk: int) -> Incumbent:
-    qs = Incumbent.objects.select_related("person", "election", "election__community", "election__campaign")
-    if not user.is_superuser:
-        if not user.jurisdiction_id:
-            qs = qs.none()
-        else:
-            qs = qs.filter(election__community__path__startswith=user.jurisdiction.path)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_in_scope(Incumbent.objects.select_related("person", "election", "election__community", "election__campaign"), user), pk=pk)
 
 
 _ROLE_ORDER = {"chair": 0, "vice_chair": 1, "member": 2, "alternate": 3}
@@ -222,13 +231,7 @@ def committee_members(*, election: Election) -> list[CommitteeMember]:
 
 
 def committee_member_get(*, user: User, pk: int) -> CommitteeMember:
-    qs = CommitteeMember.objects.select_related("person", "election", "election__community")
-    if not user.is_superuser:
-        if not user.jurisdiction_id:
-            qs = qs.none()
-        else:
-            qs = qs.filter(election__community__path__startswith=user.jurisdiction.path)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_in_scope(CommitteeMember.objects.select_related("person", "election", "election__community"), user), pk=pk)
 
 
 def party_secretary_for(*, election: Election) -> tuple[int, str] | None:
@@ -253,8 +256,7 @@ def committee_view(*, election: Election) -> CommitteeView:
     members = committee_members(election=election)
     seated = [m for m in members if m.active and m.role in rules.SERVING_ROLES]
     pairs = near_relative_pairs([m.person_id for m in seated]) if seated else set()
-    names = {m.person_id: m.person.name for m in seated}
-    relative_pairs = sorted(tuple(sorted((names[a], names[b]))) for a, b in (tuple(p) for p in pairs))
+    relative_pairs = name_pairs(pairs, {m.person_id: m.person.name for m in seated})
     warnings = []
     chair = next((m for m in seated if m.role == "chair"), None)
     warning = rules.committee_chair_warning(chair.person_id if chair else None, party_secretary_for(election=election))

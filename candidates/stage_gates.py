@@ -15,7 +15,7 @@ from elections import gates
 
 from . import rules
 from .models import Audit, CommitteeMember, Incumbent
-from .selectors import near_relative_pairs
+from .selectors import name_pairs, near_relative_pairs
 
 
 def collect_audits(elections: list[Any]) -> dict[int, rules.AuditFacts]:
@@ -59,12 +59,7 @@ def collect_committee(elections: list[Any]) -> dict[int, rules.CommitteeFacts]:
         seats = tuple(rules.CommitteeSeat(m.pk, m.person_id, m.person.name, m.role, m.votes, m.active)
                       for m in members[e.pk])
         seated = {s.person_id: s.name for s in rules.serving(seats)}
-        relative_pairs = sorted(
-            tuple(sorted((seated[a], seated[b])))
-            for a, b in (tuple(pair) for pair in pairs)
-            if a in seated and b in seated
-        )
-        facts[e.pk] = rules.CommitteeFacts(seats, tuple(relative_pairs))
+        facts[e.pk] = rules.CommitteeFacts(seats, tuple(name_pairs(pairs, seated)))
     return facts
 
 

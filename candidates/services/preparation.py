@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,17 +13,13 @@ from elections import rules as election_rules
 from elections.audit import record_event, snapshot
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, User
-from elections.services import notify_election
+from elections.services import _require, notify_election
+from elections.services.preparation import in_preparation as _in_preparation
 
 from .. import rules
 from ..models import Audit, CommitteeMember, Incumbent, Person, Talk
 
 _EDITABLE_COMMITTEE_STAGES = {"preparation", "nomination", "vetting", "publicity", "voting", "counting"}
-
-
-def _require(user: User, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied("您没有权限执行此操作。")
 
 
 def _person_visible(actor: User, person: Person, field: str = "person") -> None:
@@ -36,11 +31,6 @@ def _lock(election: Election) -> Election:
     return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
         pk=election.pk
     )
-
-
-def _in_preparation(election: Election, what: str) -> None:
-    if election.stage != "preparation":
-        raise Conflict(f"{what}只能在准备阶段办理；选举已处于“{election.stage_label}”阶段（如需更正，请街道退回）。")
 
 
 # --------------------------------------------------------------------------------------------

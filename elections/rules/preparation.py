@@ -261,7 +261,7 @@ def gate_rectification(facts: RectificationFacts, rules: dict[str, Any]) -> list
         return []
     described = "；".join(
         f"{RECTIFICATION_CATEGORY_LABELS.get(item.category, item.category)}（{item.flagged_on:%Y-%m-%d} 列入："
-        f"{_clip(item.problems)}）"
+        f"{clip(item.problems)}）"
         for item in facts.open_items
     )
     return [
@@ -274,6 +274,7 @@ def gate_rectification(facts: RectificationFacts, rules: dict[str, Any]) -> list
     ]
 
 
-def _clip(text: str, limit: int = 40) -> str:
+def clip(text: str, limit: int = 40) -> str:
+    """One line of at most ``limit`` characters, whitespace collapsed, an ellipsis when cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -23,7 +23,8 @@ from ..models import (
 from .core import _require
 
 
-def _in_preparation(election: Election, what: str) -> None:
+def in_preparation(election: Election, what: str) -> None:
+    """Refuse a preparation record once the election has moved on (a reopen brings it back)."""
     if election.stage != "preparation":
         raise Conflict(f"{what}只能在准备阶段办理；选举已处于“{election.stage_label}”阶段（如需更正，请街道退回）。")
 
@@ -50,7 +51,7 @@ def rulebook_adoption_record(
     """Record (or correct) the meeting that adopted the rulebook; the rules it adopted are kept with it."""
     _require(actor, "elections.record_preparation", election)
     election = Election.objects.select_for_update().select_related("rulebook", "community").get(pk=election.pk)
-    _in_preparation(election, "选举办法的审议")
+    in_preparation(election, "选举办法的审议")
     if election.body == "party_committee":
         raise ApplicationError("党组织选举的大会选举办法在党员大会上通过，不在此登记。", {})
     errors = rules.adoption_input_problems(
@@ -108,7 +109,7 @@ def party_request_submit(
     election = Election.objects.select_for_update().get(pk=election.pk)
     if election.body != "party_committee":
         raise ApplicationError("只有社区党组织换届才需报送召开党员大会的请示。", {})
-    _in_preparation(election, "请示")
+    in_preparation(election, "请示")
     errors: dict[str, list[str]] = {}
     if meeting_kind not in dict(rules.PARTY_MEETING_KINDS):
         errors["meeting_kind"] = ["会议形式须为党员大会或党员代表大会。"]
@@ -130,7 +131,7 @@ def party_request_submit(
     record_event(actor=actor, action="party_request.submit", obj=request, election=election,
                  after=snapshot(request),
                  summary=f"报送召开{request.get_meeting_kind_display()}的请示（{submitted_on:%Y-%m-%d}）")
-    _notify(election, roles=["street_staff"], key=f"party_request:{request.pk}:submitted",
+    notify_election(election, roles=["street_staff"], key=f"party_request:{request.pk}:submitted",
             title=f"待批复：{election.community.name}召开{request.get_meeting_kind_display()}的请示",
             message=f"{election.title}：社区党组织于 {submitted_on:%Y-%m-%d} 报送请示，请及时研究批复。")
     return request
@@ -159,7 +160,7 @@ def party_request_decide(
         raise ApplicationError("批复有误。", errors)
     if request.status != "submitted":
         raise Conflict(f"这份请示已{request.get_status_display()}，不能再次批复。")
-    _in_preparation(request.election, "请示批复")
+    in_preparation(request.election, "请示批复")
     before = snapshot(request)
     request.status = rules.PARTY_REQUEST_DECISIONS[decision]
     request.reply, request.decided_on, request.decided_by = (reply or "").strip(), decided_on, actor
@@ -170,7 +171,7 @@ def party_request_decide(
     # the street's "waiting for a reply" notice is settled for everyone who received it
     Notification.objects.filter(key=f"party_request:{request.pk}:submitted", read_at__isnull=True).update(
         read_at=timezone.now())
-    _notify(request.election, roles=["community_clerk"], key=f"party_request:{request.pk}:{request.status}",
+    notify_election(request.election, roles=["community_clerk"], key=f"party_request:{request.pk}:{request.status}",
             title=f"请示{request.get_status_display()}：{request.election.community.name}",
             message=f"{request.election.title}：街道党工委{verdict}。")
     return request
@@ -218,7 +219,7 @@ def rectification_flag(
         campaign=campaign, community=community, category=category, problems=problems.strip(), plan=plan.strip(),
         responsible=(responsible or "").strip(), flagged_on=flagged_on, flagged_by=actor,
     )
-    summary = f"将{community.name}列为{item.get_category_display()}社区整顿：{_first_line(item.problems)}"
+    summary = f"将{community.name}列为{item.get_category_display()}社区整顿：{rules.clip(item.problems, 60)}"
     _record_for_community(actor, "rectification.flag", item, campaign, community, None, snapshot(item), summary)
     return item
 
@@ -245,15 +246,10 @@ def rectification_complete(
     before = snapshot(item)
     item.completed_on, item.completed_by, item.completion_note = completed_on, actor, note.strip()
     item.save()
-    summary = f"确认{item.community.name}{item.get_category_display()}整顿完成：{_first_line(item.completion_note)}"
+    summary = f"确认{item.community.name}{item.get_category_display()}整顿完成：{rules.clip(item.completion_note, 60)}"
     _record_for_community(actor, "rectification.complete", item, item.campaign, item.community, before,
                           snapshot(item), summary)
     return item
-
-
-def _first_line(text: str, limit: int = 60) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _record_for_community(actor: User, action: str, item: Rectification, campaign: Campaign, community: Jurisdiction,
@@ -273,7 +269,7 @@ def _record_for_community(actor: User, action: str, item: Rectification, campaig
 # --------------------------------------------------------------------------------------------
 
 
-def _notify(election: Election, *, roles: list[str], key: str, title: str, message: str) -> int:
+def notify_election(election: Election, *, roles: list[str], key: str, title: str, message: str) -> int:
     """An in-app notice to the users of the given roles responsible for the election's community."""
     community = election.community
     paths = [community.path]
@@ -290,7 +286,3 @@ def _notify(election: Election, *, roles: list[str], key: str, title: str, messa
         )
         created += int(made)
     return created
-
-
-def notify_election(election: Election, *, roles: list[str], key: str, title: str, message: str) -> int:
-    return _notify(election, roles=roles, key=key, title=title, message=message)
