@@ -178,3 +178,154 @@ class CommitteeMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_role_display()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Nomination (提名) and the party's 两推一选
+# --------------------------------------------------------------------------------------------
+
+
+class Nomination(models.Model):
+    """A person proposed for a position by a channel, with supporters; it then moves through vetting.
+
+    ``status``: ``reviewing`` (审查中, at ``level``), ``held`` (a 不宜 ground awaits the street's decision),
+    ``approved`` (passed every level), ``rejected`` (未通过 / 取消资格, with ``outcome`` saying why),
+    ``withdrawn``. ``version`` guards concurrent reviews (If-Match)."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="nominations")
+    person = models.ForeignKey(Person, verbose_name="被提名人", on_delete=models.PROTECT, related_name="nominations")
+    position = models.CharField("提名职位", max_length=32, choices=list(election_rules.POSITION_LABELS.items()))
+    channel = models.CharField("提名方式", max_length=32, choices=list(election_rules.NOMINATION_CHANNELS.items()))
+    supporters = models.JSONField("联名人", default=list, blank=True)
+    basis = models.CharField("提名依据", max_length=200, blank=True,
+                             help_text="如推荐会议、居民小组会议的名称和日期")
+    status = models.CharField("状态", max_length=16, choices=rules.NOMINATION_STATUSES, default="reviewing")
+    level = models.CharField("审查层级", max_length=16, choices=rules.REVIEW_LEVELS, default="community", blank=True)
+    outcome = models.CharField("结论说明", max_length=500, blank=True)
+    recommendation_votes = models.PositiveIntegerField("推荐得票", null=True, blank=True)
+    replaces = models.ForeignKey("self", verbose_name="递补", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="replaced_by")
+    version = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField("审查结论时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提名"
+        verbose_name_plural = "提名"
+        ordering = ["election", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "person"],
+                                    condition=models.Q(status__in=["reviewing", "held", "approved"]),
+                                    name="one_live_nomination_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_position_display()}"
+
+    @property
+    def live(self) -> bool:
+        return self.status in rules.LIVE_STATUSES
+
+
+class RecommendationMeeting(models.Model):
+    """A 两推 meeting of party members, or of residents' representatives (党员推荐 / 群众推荐)."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="recommendation_meetings")
+    kind = models.CharField("会议", max_length=32, choices=rules.RECOMMENDATION_KINDS)
+    held_on = models.DateField("召开日期", null=True, blank=True)
+    expected = models.PositiveIntegerField("应到人数")
+    present = models.PositiveIntegerField("实到人数")
+    ballots = models.PositiveIntegerField("收回推荐票")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "推荐会议"
+        verbose_name_plural = "推荐会议"
+        ordering = ["election", "kind"]
+        constraints = [models.UniqueConstraint(fields=["election", "kind"], name="one_meeting_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.election} {self.get_kind_display()}"
+
+
+class RecommendationVote(models.Model):
+    meeting = models.ForeignKey(RecommendationMeeting, on_delete=models.CASCADE, related_name="votes")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    votes = models.PositiveIntegerField("得票")
+
+    class Meta:
+        ordering = ["meeting", "-votes", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_vote_count_per_person")]
+
+
+class Appraisal(models.Model):
+    """民主测评 of an incumbent at the 两推 meeting: counts of 优秀/称职/基本称职/不称职."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="appraisals")
+    person = models.ForeignKey(Person, verbose_name="测评对象", on_delete=models.PROTECT, related_name="+")
+    ballots = models.PositiveIntegerField("测评票数")
+    excellent = models.PositiveIntegerField("优秀", default=0)
+    competent = models.PositiveIntegerField("称职", default=0)
+    basic = models.PositiveIntegerField("基本称职", default=0)
+    incompetent = models.PositiveIntegerField("不称职", default=0)
+    held_on = models.DateField("测评日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "民主测评"
+        verbose_name_plural = "民主测评"
+        ordering = ["election", "id"]
+        constraints = [models.UniqueConstraint(fields=["election", "person"], name="one_appraisal_per_person")]
+
+
+class Pledge(models.Model):
+    """The discipline pledge (纪律承诺书) a nominee signed."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="pledge")
+    signed_on = models.DateField("签订日期")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "纪律承诺书"
+        verbose_name_plural = "纪律承诺书"
+
+
+class Candidate(models.Model):
+    """A formal candidate (正式候选人): an approved nomination placed on the formal list."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="candidate")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="candidacies")
+    position = models.CharField("职位", max_length=32, choices=list(election_rules.POSITION_LABELS.items()))
+    order = models.PositiveIntegerField("排序（姓氏笔画）", default=0)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "正式候选人"
+        verbose_name_plural = "正式候选人"
+        ordering = ["election", "position", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["election", "person"], name="one_candidacy_per_election")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_position_display()}"
+
+
+class CandidateList(models.Model):
+    """The formal list's publication (张榜公布) and, for party elections, the street's 批复 of 预备人选."""
+
+    election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="candidate_list")
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approval = models.CharField("街道批复", max_length=16, choices=rules.LIST_APPROVAL_STATUSES, blank=True)
+    approval_reply = models.TextField("批复意见", blank=True)
+    approval_on = models.DateField("批复日期", null=True, blank=True)
+    approval_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "正式候选人名单"
+        verbose_name_plural = "正式候选人名单"

@@ -5,4 +5,5 @@ residents' election committee (including the withdrawal of a member who is nomin
 """
 
 from .people import *  # noqa: F403
+from .nomination import *  # noqa: F403
 from .preparation import *  # noqa: F403

@@ -23,6 +23,13 @@ from ..models import (
 from .core import _require
 
 
+def require_stage(election: Election, stages: set[str] | frozenset[str], what: str) -> None:
+    """Refuse a write outside the stages it belongs to, naming the stages and the current one."""
+    if election.stage not in stages:
+        allowed = "、".join(f"“{rules.STAGE_LABELS[s]}”" for s in rules.STAGE_CODES if s in stages)
+        raise Conflict(f"{what}只能在{allowed}阶段办理；选举已处于“{election.stage_label}”阶段。")
+
+
 def in_preparation(election: Election, what: str) -> None:
     """Refuse a preparation record once the election has moved on (a reopen brings it back)."""
     if election.stage != "preparation":
