@@ -259,6 +259,9 @@ class RecommendationVote(models.Model):
         ordering = ["meeting", "-votes", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_vote_count_per_person")]
 
+    def __str__(self) -> str:
+        return f"{self.person} {self.votes}"
+
 
 class Appraisal(models.Model):
     """民主测评 of an incumbent at the 两推 meeting: counts of 优秀/称职/基本称职/不称职."""
@@ -279,6 +282,9 @@ class Appraisal(models.Model):
         ordering = ["election", "id"]
         constraints = [models.UniqueConstraint(fields=["election", "person"], name="one_appraisal_per_person")]
 
+    def __str__(self) -> str:
+        return f"{self.person} 民主测评"
+
 
 class Pledge(models.Model):
     """The discipline pledge (纪律承诺书) a nominee signed."""
@@ -291,6 +297,9 @@ class Pledge(models.Model):
     class Meta:
         verbose_name = "纪律承诺书"
         verbose_name_plural = "纪律承诺书"
+
+    def __str__(self) -> str:
+        return f"{self.nomination} 纪律承诺书"
 
 
 class Candidate(models.Model):
@@ -329,3 +338,6 @@ class CandidateList(models.Model):
     class Meta:
         verbose_name = "正式候选人名单"
         verbose_name_plural = "正式候选人名单"
+
+    def __str__(self) -> str:
+        return f"{self.election} 正式候选人名单"

@@ -144,3 +144,94 @@ def relate(a: Person, b: Person, relation: str) -> None:
     """``b`` is ``a``'s <relation> (both directions)."""
     Relative.objects.create(person=a, relative=b, relation=relation)
     Relative.objects.create(person=b, relative=a, relation=inverse_relation(relation))
+
+
+# --------------------------------------------------------------------------------------------
+# Nomination, the formal list (issue 4)
+# --------------------------------------------------------------------------------------------
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+_DEFAULT_CHANNEL = {"residents_committee": "party_org", "supervision_committee": "party_org",
+                    "party_committee": "party_members"}
+
+
+def nominee(community: Jurisdiction, name: str | None = None, birth: dt.date = dt.date(1985, 3, 1),
+            party_member: bool = True, education: str = "college", sex: str | None = None, **kw: Any) -> Person:
+    """A person fit to be nominated (adult, party member, 大专) with a name of its own surname; ``sex``
+    picks the ID number's sequence parity (odd: male)."""
+    n = next(_seq)
+    if sex is not None and "id_number" not in kw:
+        seq = n % 500 * 2 + (1 if sex == "male" else 0)
+        kw["id_number"] = id_number(birth, seq=seq)
+    return person(community, name=name or f"{SURNAMES[n % len(SURNAMES)]}候{n}", birth=birth,
+                  party_member=party_member, education=education, **kw)
+
+
+def nominate(election: Election, person: Person | None = None, position: str = "member", channel: str | None = None,
+             status: str = "reviewing", level: str = "community", **kw: Any):
+    """A nomination written through the ORM (no checks, no event). ``level`` applies while reviewing or held;
+    other statuses have no level."""
+    from candidates.models import Nomination
+
+    return Nomination.objects.create(
+        election=election, person=person or nominee(election.community), position=position,
+        channel=channel or _DEFAULT_CHANNEL[election.body], status=status,
+        level=level if status in {"reviewing", "held"} else "", submitted_by=kw.pop("submitted_by", None) or recorder(),
+        **kw)
+
+
+def nominated(election: Election, n: int, position: str = "member", **kw: Any) -> list:
+    return [nominate(election, position=position, **kw) for _ in range(n)]
+
+
+def slate_counts(election: Election) -> dict[str, int]:
+    """How many nominations per position the margin's lower bound asks for (and, for the party, the 两推
+    preliminary list's size for the whole committee)."""
+    from candidates import rules as candidate_rules
+
+    effective = election.effective_rules()
+    seats = {s.position: s.count for s in election.seats.all() if s.count > 0}
+    counts = {p: candidate_rules.margin_bounds(p, n, effective)[0] for p, n in seats.items()}
+    if effective.get("margin_whole_committee") and "member" in seats:
+        total = sum(seats.values())
+        needed = candidate_rules.margin_bounds("member", total, effective)[0]
+        if election.body == "party_committee":
+            needed = max(needed, candidate_rules.preliminary_size(total, effective["preliminary_margin"]))
+        others = sum(c for p, c in counts.items() if p != "member")
+        counts["member"] = max(needed - others, seats["member"])
+    return counts
+
+
+def approved_slate(election: Election, status: str = "approved") -> list:
+    """Enough nominations (approved by default) for the margin's lower bound of every position."""
+    made = []
+    for position, count in slate_counts(election).items():
+        made += nominated(election, count, position=position, status=status)
+    return made
+
+
+def formal_list(election: Election, pledged: bool = True, talked: bool = True, approve: bool = True) -> list:
+    """Every approved nomination (an approved slate when there is none) on the formal list, ordered, with
+    pledges and talks; a party list approved by the street."""
+    from candidates.models import Candidate, CandidateList, Nomination, Pledge, Talk
+    from candidates.services.nomination import _renumber
+
+    who = recorder()
+    approved = list(Nomination.objects.filter(election=election, status="approved", candidate__isnull=True))
+    if not approved and not Candidate.objects.filter(election=election).exists():
+        approved = approved_slate(election)
+    for n in approved:
+        Candidate.objects.create(election=election, nomination=n, person=n.person, position=n.position,
+                                 added_by=who)
+        if pledged:
+            Pledge.objects.create(nomination=n, signed_on=dt.date(2026, 1, 6), recorded_by=who)
+        if talked:
+            Talk.objects.create(campaign=election.campaign, community=election.community, person=n.person,
+                                held_on=dt.date(2026, 1, 6), interviewers="街道党工委书记", recorded_by=who)
+    _renumber(election)
+    if election.body == "party_committee" and approve:
+        CandidateList.objects.update_or_create(election=election, defaults={
+            "approval": "approved", "approval_reply": "同意", "approval_on": dt.date(2026, 1, 7),
+            "approval_by": who})
+    return list(Candidate.objects.filter(election=election).select_related("person").order_by(
+        "position", "order", "id"))

@@ -52,6 +52,9 @@ class ReviewDepartment(models.Model):
         ordering = ["district", "id"]
         constraints = [models.UniqueConstraint(fields=["district", "code"], name="one_department_row_per_district")]
 
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}{'' if self.active else '（不参加）'}"
+
 
 class Review(models.Model):
     """One level's (or, at the district, one department's) decision on a nomination."""
@@ -78,6 +81,12 @@ class Review(models.Model):
             models.UniqueConstraint(fields=["nomination", "level", "department"], name="one_review_per_level_and_department"),
         ]
 
+    def __str__(self) -> str:
+        where = self.get_level_display()
+        if self.department:
+            where += f"（{self.get_department_display()}）"
+        return f"{where} {self.get_decision_display()}"
+
 
 class Publicity(models.Model):
     """The publicity (公示) of the preliminary candidates."""
@@ -92,6 +101,9 @@ class Publicity(models.Model):
     class Meta:
         verbose_name = "候选人公示"
         verbose_name_plural = "候选人公示"
+
+    def __str__(self) -> str:
+        return f"公示 {self.starts_on:%Y-%m-%d} 至 {self.ends_on:%Y-%m-%d}"
 
 
 class Objection(models.Model):
@@ -115,6 +127,9 @@ class Objection(models.Model):
         verbose_name = "公示异议"
         verbose_name_plural = "公示异议"
         ordering = ["election", "-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"异议 {self.received_on:%Y-%m-%d} {self.get_status_display()}"
 
 
 class Report(models.Model):
@@ -142,3 +157,6 @@ class Report(models.Model):
         verbose_name = "换届举报"
         verbose_name_plural = "换届举报"
         ordering = ["election", "-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"举报 {self.received_on:%Y-%m-%d} {self.get_status_display()}"

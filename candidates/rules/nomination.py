@@ -3,6 +3,27 @@ publicity that the candidates app owns. Pure: plain functions over plain data.""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from elections.rules import (
+    BODY_LABELS,
+    EDUCATION_ORDER,
+    NOMINATION_CHANNELS,
+    POSITION_LABELS,
+    POSITIONS_BY_BODY,
+    Blocker,
+    at_least,
+    more_than,
+    parse_fraction,
+    preset_parameters,
+)
+
+from .base import EDUCATION_LABELS, age_on
+
 NOMINATION_STATUSES: list[tuple[str, str]] = [
     ("reviewing", "审查中"),
     ("held", "待街道决定"),
@@ -33,3 +54,773 @@ LIST_APPROVAL_STATUSES: list[tuple[str, str]] = [
     ("approved", "已批复同意"),
     ("returned", "已退回"),
 ]
+LIST_APPROVAL_LABELS = dict(LIST_APPROVAL_STATUSES)
+
+# Channels that the street (not the community) uses.
+STREET_CHANNELS = frozenset({"street_party_committee"})
+
+# --------------------------------------------------------------------------------------------
+# Sources: the rulebook item a rule comes from (the rules dict carries values only)
+# --------------------------------------------------------------------------------------------
+
+_GENERAL_PRESET = {
+    "residents_committee": "rc-general",
+    "party_committee": "party-general",
+    "supervision_committee": "supervision-general",
+}
+_SOURCE_CACHE: dict[str, dict[str, str]] = {}
+
+
+def default_sources(body: str) -> dict[str, str]:
+    """The sources of the body's general preset (elections/rules/base.py), key → source text."""
+    code = _GENERAL_PRESET.get(body, "rc-general")
+    if code not in _SOURCE_CACHE:
+        _SOURCE_CACHE[code] = preset_parameters(code)[1]
+    return _SOURCE_CACHE[code]
+
+
+def rule_source(sources: Mapping[str, str], body: str, key: str) -> str:
+    """The election's rulebook source for ``key``, else the preset's."""
+    return sources.get(key) or default_sources(body).get(key, "选举办法")
+
+
+def _fraction(value: Fraction | str | int) -> Fraction:
+    return value if isinstance(value, Fraction) else parse_fraction(value)
+
+
+def _more_than(part: int, whole: int, share: Fraction | str) -> bool:
+    """elections.rules.more_than, also taking a Fraction: "more than half" is 2 × part > whole."""
+    f = _fraction(share)
+    return more_than(part, whole, f"{f.numerator}/{f.denominator}")
+
+
+def _at_least(part: int, whole: int, share: Fraction | str) -> bool:
+    f = _fraction(share)
+    return at_least(part, whole, f"{f.numerator}/{f.denominator}")
+
+
+def _ceil(value: Fraction) -> int:
+    return -(-value.numerator // value.denominator)
+
+
+def _names(items: Sequence[str], limit: int = 10) -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" 等 {len(items)} 人" if len(items) > limit else "")
+
+
+def position_label(position: str) -> str:
+    return POSITION_LABELS.get(position, position)
+
+
+# --------------------------------------------------------------------------------------------
+# Nomination channels and supporters
+# --------------------------------------------------------------------------------------------
+
+
+def channel_label(channel: str) -> str:
+    return NOMINATION_CHANNELS.get(channel, channel)
+
+
+def channel_problems(channel: str, supporters_count: int, channels: Mapping[str, int]) -> list[str]:
+    """Why a nomination by ``channel`` with ``supporters_count`` supporters is not allowed (empty: it is).
+
+    Thresholds are 以上 (inclusive). Self-nomination's threshold counts the person; channels with threshold
+    0 (organisations, meetings) need no supporters."""
+    if channel not in channels:
+        allowed = "、".join(channel_label(c) for c in channels) or "（无）"
+        return [f"本次选举不采用“{channel_label(channel)}”的提名方式；可用的提名方式：{allowed}。"]
+    threshold = int(channels[channel])
+    have = supporters_count + 1 if channel == "self" else supporters_count
+    if threshold <= 0 or have >= threshold:
+        return []
+    return [f"{channel_label(channel)}提名须 {threshold} 人以上，现有 {supporters_count} 人。"]
+
+
+def clean_supporters(names: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """Supporters' names stripped, empties dropped; (names, problems) — a repeated name is a problem."""
+    cleaned: list[str] = []
+    repeated: list[str] = []
+    for raw in names or []:
+        name = str(raw).strip()
+        if not name:
+            continue
+        if name in cleaned:
+            if name not in repeated:
+                repeated.append(name)
+            continue
+        cleaned.append(name)
+    problems = [f"联名人重复：{_names(repeated)}（每人只能联名一次）。"] if repeated else []
+    too_long = [n for n in cleaned if len(n) > 50]
+    if too_long:
+        problems.append("联名人姓名过长：每个姓名不超过 50 个字。")
+    return cleaned, problems
+
+
+# --------------------------------------------------------------------------------------------
+# The nominee: bars and warnings
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OtherNomination:
+    """A live nomination of the same person in another election of the same campaign and community."""
+
+    body: str
+    position: str
+
+
+def seat_plan_text(seats: Mapping[str, int]) -> str:
+    parts = [f"{position_label(p)} {n} 名" for p, n in seats.items() if n > 0]
+    return "、".join(parts) or "无"
+
+
+def nominee_problems(
+    *,
+    name: str,
+    birth_date: dt.date,
+    election_day: dt.date | None,
+    body: str,
+    position: str,
+    seats: Mapping[str, int],
+    rules: Mapping[str, Any],
+    already_live: bool = False,
+    party_member: bool = True,
+    other_nominations: Sequence[OtherNomination] = (),
+) -> dict[str, list[str]]:
+    """What bars this person from this nomination, by field (``person``, ``position``); empty: nothing."""
+    errors: dict[str, list[str]] = {}
+    allowed = dict(POSITIONS_BY_BODY.get(body, []))
+    if position not in allowed:
+        errors.setdefault("position", []).append(
+            f"{BODY_LABELS.get(body, body)}的职位只能是{'、'.join(allowed.values())}。")
+    elif seats.get(position, 0) <= 0:
+        errors.setdefault("position", []).append(
+            f"本次选举的职数方案中没有“{position_label(position)}”（职数：{seat_plan_text(seats)}）。")
+    minimum = int(rules.get("min_voter_age", 18))
+    if election_day is not None:
+        age = age_on(birth_date, election_day)
+        if age < minimum:
+            errors.setdefault("person", []).append(
+                f"{name}在选举日（{election_day:%Y-%m-%d}）未满 {minimum} 周岁（{age} 周岁），不能被提名。")
+    if already_live:
+        errors.setdefault("person", []).append(f"{name}在本次选举中已被提名（审查中或已通过），不能重复提名。")
+    if body == "party_committee" and not party_member:
+        errors.setdefault("person", []).append(f"社区党组织委员会委员、书记、副书记人选须为中共党员：{name}不是党员。")
+    for other in other_nominations:
+        pair = {body, other.body}
+        if pair == {"residents_committee", "supervision_committee"} and rules.get("supervision_excludes_rc", True):
+            errors.setdefault("person", []).append(
+                f"居委会成员不得担任居务监督委员会成员：{name}已被提名为{BODY_LABELS[other.body]}"
+                f"{position_label(other.position)}人选。")
+        if (rules.get("supervision_chair_not_secretary", True)
+                and {(body, position), (other.body, other.position)}
+                == {("supervision_committee", "chair"), ("party_committee", "secretary")}):
+            errors.setdefault("person", []).append(
+                f"居务监督委员会主任不由社区党组织书记担任：{name}已被提名为{BODY_LABELS[other.body]}"
+                f"{position_label(other.position)}人选。")
+    return errors
+
+
+def education_below(education: str, minimum: str) -> bool:
+    """An unknown education ("") is not below: it is reported as missing instead."""
+    if not education or minimum not in EDUCATION_ORDER or education not in EDUCATION_ORDER:
+        return False
+    return EDUCATION_ORDER.index(education) < EDUCATION_ORDER.index(minimum)
+
+
+def over_age(age: int | None, incumbent: bool, rules: Mapping[str, Any]) -> bool:
+    if age is None:
+        return False
+    limit = rules.get("age_continuing_max" if incumbent else "age_new_max")
+    return limit is not None and age > int(limit)
+
+
+def nominee_warnings(
+    *,
+    name: str,
+    age: int | None,
+    incumbent: bool,
+    education: str,
+    rules: Mapping[str, Any],
+    relatives_nominated: Sequence[str] = (),
+) -> list[str]:
+    """Targets, not bars: age, education, near relatives also nominated."""
+    warnings: list[str] = []
+    if over_age(age, incumbent, rules):
+        if incumbent:
+            warnings.append(f"{name} {age} 周岁，超过留任人选一般不超过 {rules['age_continuing_max']} 周岁的要求。")
+        else:
+            warnings.append(f"{name} {age} 周岁，超过新提名人选一般不超过 {rules['age_new_max']} 周岁的要求。")
+    minimum = rules.get("education_min", "")
+    if minimum:
+        if not education:
+            warnings.append(f"{name}未登记学历，无法核对学历要求（{EDUCATION_LABELS.get(minimum, minimum)}及以上）。")
+        elif education_below(education, minimum):
+            warnings.append(f"{name}学历为{EDUCATION_LABELS.get(education, education)}，低于"
+                            f"{EDUCATION_LABELS.get(minimum, minimum)}及以上的要求。")
+    if relatives_nominated:
+        warnings.append(f"{name}的近亲属 {_names(list(relatives_nominated))} 也被提名（同一社区近亲属回避）。")
+    return warnings
+
+
+NOMINEE_FLAGS: dict[str, str] = {
+    "underage": "未满选民年龄",
+    "over_age": "超过年龄要求",
+    "education_below": "学历低于要求",
+    "education_unknown": "学历未登记",
+    "relative_nominated": "近亲属也被提名",
+    "committee_member": "选举委员会成员",
+    "not_party_member": "非党员",
+}
+
+
+def nominee_flag_codes(
+    *,
+    age: int | None,
+    incumbent: bool,
+    education: str,
+    rules: Mapping[str, Any],
+    relative_nominated: bool = False,
+    committee_member: bool = False,
+    party_member: bool = True,
+    body: str = "",
+) -> tuple[str, ...]:
+    """Short codes (keys of NOMINEE_FLAGS) for the queue and lists."""
+    flags: list[str] = []
+    if age is not None and age < int(rules.get("min_voter_age", 18)):
+        flags.append("underage")
+    if over_age(age, incumbent, rules):
+        flags.append("over_age")
+    minimum = rules.get("education_min", "")
+    if minimum and not education:
+        flags.append("education_unknown")
+    elif minimum and education_below(education, minimum):
+        flags.append("education_below")
+    if relative_nominated:
+        flags.append("relative_nominated")
+    if committee_member:
+        flags.append("committee_member")
+    if body == "party_committee" and not party_member:
+        flags.append("not_party_member")
+    return tuple(flags)
+
+
+# --------------------------------------------------------------------------------------------
+# 两推: the party members' and the residents' representatives' recommendation meetings
+# --------------------------------------------------------------------------------------------
+
+
+def meeting_input_problems(expected: int, present: int, ballots: int, votes: Sequence[int]) -> dict[str, list[str]]:
+    """Inconsistent meeting figures, by field; empty when coherent."""
+    errors: dict[str, list[str]] = {}
+    for key, value, label in [("expected", expected, "应到人数"), ("present", present, "实到人数"),
+                              ("ballots", ballots, "收回推荐票")]:
+        if isinstance(value, bool) or not isinstance(value, int):
+            errors.setdefault(key, []).append(f"{label}须为整数。")
+        elif value < 0:
+            errors.setdefault(key, []).append(f"{label}不能为负数。")
+    if errors:
+        return errors
+    if expected == 0:
+        errors.setdefault("expected", []).append("应到人数须大于 0。")
+    if present > expected:
+        errors.setdefault("present", []).append(f"实到人数（{present}）不能多于应到人数（{expected}）。")
+    if ballots > present:
+        errors.setdefault("ballots", []).append(f"收回推荐票（{ballots}）不能多于实到人数（{present}）。")
+    for count in votes:
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            errors.setdefault("results", []).append("得票须为非负整数。")
+            break
+        if count > ballots:
+            errors.setdefault("results", []).append(f"得票（{count}）不能多于收回推荐票（{ballots}）。")
+            break
+    return errors
+
+
+def meeting_valid(present: int, expected: int, share: Fraction | str) -> bool:
+    """The recommendation counts: more than ``share`` (half) of those expected took part (exactly half fails)."""
+    return expected > 0 and _more_than(present, expected, share)
+
+
+def qualifying(votes: int, ballots: int, share: Fraction | str) -> bool:
+    """A recommended person qualifies with more than ``share`` (half) of the ballots (exactly half fails)."""
+    return ballots > 0 and _more_than(votes, ballots, share)
+
+
+def preliminary_size(seats: int, margin: Fraction | str) -> int:
+    """The preliminary list's length: ceil(seats × (1 + margin)) — 7 seats at 20% → 9, at 30% → 10."""
+    return _ceil(seats * (1 + _fraction(margin)))
+
+
+@dataclass(frozen=True)
+class MeetingResult:
+    kind: str
+    expected: int
+    present: int
+    ballots: int
+    votes: tuple[tuple[int, int], ...] = ()  # (person id, votes)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    person_id: int
+    votes: int
+    tied: bool = False  # another qualifier has the same votes; the order between them is by person id
+
+
+@dataclass(frozen=True)
+class PreliminaryList:
+    size: int
+    selected: tuple[Ranked, ...]
+    reserves: tuple[Ranked, ...]  # further qualifiers, by votes: the 递补 order
+    short: int  # how many qualifiers are missing to fill the list
+    ballots: int  # combined ballots of the valid meetings
+    valid_kinds: tuple[str, ...]
+    invalid_kinds: tuple[str, ...]
+    tie_at_cut: bool = False  # the last selected and the first reserve have equal votes
+
+    @property
+    def qualifying(self) -> tuple[int, ...]:
+        return tuple(r.person_id for r in self.selected + self.reserves)
+
+
+def preliminary_list(
+    meetings: Sequence[MeetingResult],
+    seats: int,
+    margin: Fraction | str,
+    *,
+    attendance_over: Fraction | str = "1/2",
+    votes_over: Fraction | str = "1/2",
+    excluded: frozenset[int] | set[int] = frozenset(),
+) -> PreliminaryList:
+    """Both meetings' votes combined: a person qualifies with more than half of the combined ballots of the
+    valid meetings; the top ``preliminary_size`` by votes form the list, the other qualifiers wait as
+    reserves (递补). ``excluded`` people (not party members, already out) are not ranked."""
+    size = preliminary_size(seats, margin)
+    valid = [m for m in meetings if meeting_valid(m.present, m.expected, attendance_over)]
+    invalid = tuple(m.kind for m in meetings if m not in valid)
+    ballots = sum(m.ballots for m in valid)
+    combined: dict[int, int] = {}
+    for meeting in valid:
+        for person_id, votes in meeting.votes:
+            combined[person_id] = combined.get(person_id, 0) + votes
+    ranked = sorted(
+        ((pid, v) for pid, v in combined.items() if pid not in excluded and qualifying(v, ballots, votes_over)),
+        key=lambda item: (-item[1], item[0]),
+    )
+    counts: dict[int, int] = {}
+    for _, v in ranked:
+        counts[v] = counts.get(v, 0) + 1
+    rows = [Ranked(pid, v, counts[v] > 1) for pid, v in ranked]
+    selected, reserves = tuple(rows[:size]), tuple(rows[size:])
+    tie_at_cut = bool(selected and reserves and selected[-1].votes == reserves[0].votes)
+    return PreliminaryList(size, selected, reserves, max(0, size - len(rows)), ballots,
+                           tuple(m.kind for m in valid), invalid, tie_at_cut)
+
+
+def next_by_votes(ranked: Sequence[Ranked], taken: set[int] | frozenset[int]) -> Ranked | None:
+    """递补: the highest-ranked qualifier not already nominated."""
+    return next((r for r in ranked if r.person_id not in taken), None)
+
+
+def appraisal_problems(ballots: int, excellent: int, competent: int, basic: int, incompetent: int) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    values = [("ballots", ballots, "测评票数"), ("excellent", excellent, "优秀"), ("competent", competent, "称职"),
+              ("basic", basic, "基本称职"), ("incompetent", incompetent, "不称职")]
+    for key, value, label in values:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors.setdefault(key, []).append(f"{label}须为非负整数。")
+    if errors:
+        return errors
+    total = excellent + competent + basic + incompetent
+    if total > ballots:
+        errors["ballots"] = [f"优秀、称职、基本称职、不称职合计 {total} 票，多于测评票数 {ballots} 票。"]
+    return errors
+
+
+def appraisal_shares(ballots: int, excellent: int, competent: int, basic: int, incompetent: int) -> dict[str, int]:
+    """Whole percentages (rounded down) of each grade, and of 优秀+称职 together."""
+    if ballots <= 0:
+        return {"excellent": 0, "competent": 0, "basic": 0, "incompetent": 0, "good": 0}
+    return {
+        "excellent": excellent * 100 // ballots,
+        "competent": competent * 100 // ballots,
+        "basic": basic * 100 // ballots,
+        "incompetent": incompetent * 100 // ballots,
+        "good": (excellent + competent) * 100 // ballots,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Margin (差额)
+# --------------------------------------------------------------------------------------------
+
+
+def margin_bounds(position: str, seats: int, rules: Mapping[str, Any]) -> tuple[int, int | None]:
+    """(fewest, most or None) candidates for ``seats`` seats of ``position``.
+
+    "plus": seats + margin_plus_min … seats + margin_plus_max; "ratio": at least ceil(seats × margin_ratio),
+    no upper bound. A position the rulebook lists as uncontested (等额) may have exactly ``seats``."""
+    if rules.get("margin_mode", "plus") == "ratio":
+        low, high = _ceil(seats * _fraction(rules["margin_ratio"])), None
+    else:
+        low, high = seats + int(rules["margin_plus_min"]), seats + int(rules["margin_plus_max"])
+    if position in (rules.get("uncontested_positions") or []):
+        low = seats
+    return low, high
+
+
+@dataclass(frozen=True)
+class MarginIssue:
+    position: str  # "" for the whole committee
+    seats: int
+    count: int
+    needed: int  # the bound broken
+    too_many: bool = False
+
+    @property
+    def message(self) -> str:
+        if self.position:
+            head = f"{position_label(self.position)}应选 {self.seats} 名，现有候选人 {self.count} 名"
+        else:
+            head = f"委员会应选 {self.seats} 名（书记、副书记、委员合计），现有候选人 {self.count} 名"
+        if self.too_many:
+            return f"{head}，至多 {self.needed} 名。"
+        return f"{head}，至少须 {self.needed} 名。"
+
+
+def _margin_key(rules: Mapping[str, Any]) -> str:
+    return "margin_ratio" if rules.get("margin_mode") == "ratio" else "margin_plus_max"
+
+
+def margin_issues(
+    counts_by_position: Mapping[str, int],
+    seats_by_position: Mapping[str, int],
+    rules: Mapping[str, Any],
+    check_upper: bool = True,
+) -> list[MarginIssue]:
+    seats = {p: n for p, n in seats_by_position.items() if n > 0}
+    issues: list[MarginIssue] = []
+    whole = bool(rules.get("margin_whole_committee")) and "member" in seats
+    for position, n in seats.items():
+        if whole and position == "member":
+            total = sum(seats.values())
+            count = sum(counts_by_position.get(p, 0) for p in seats)
+            low, high = margin_bounds("member", total, rules)
+            label_position, label_seats = "", total
+        else:
+            count = counts_by_position.get(position, 0)
+            low, high = margin_bounds(position, n, rules)
+            label_position, label_seats = position, n
+        if count < low:
+            issues.append(MarginIssue(label_position, label_seats, count, low))
+        elif check_upper and high is not None and count > high:
+            issues.append(MarginIssue(label_position, label_seats, count, high, too_many=True))
+    return issues
+
+
+def margin_problems(
+    counts_by_position: Mapping[str, int],
+    seats_by_position: Mapping[str, int],
+    rules: Mapping[str, Any],
+    check_upper: bool = True,
+) -> list[str]:
+    """Every position whose candidate count breaks the margin, naming position, seats, count and bound.
+
+    With ``margin_whole_committee`` (party), the member bound counts every candidate of the committee against
+    the total seats; secretary and deputy are checked on their own."""
+    return [issue.message for issue in margin_issues(counts_by_position, seats_by_position, rules, check_upper)]
+
+
+# --------------------------------------------------------------------------------------------
+# Structure targets (warnings)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlateMember:
+    sex: str
+    age: int
+    education: str
+    party_member: bool
+    position: str
+    incumbent: bool = False
+    name: str = ""
+    person_id: int = 0
+    body: str = ""
+
+
+def structure_warnings(members: Sequence[SlateMember], rules: Mapping[str, Any], body: str) -> list[str]:
+    """Structure targets (DOMAIN.md "Structure targets") the slate misses; the last items are hints.
+
+    ``body`` is an election body, or "community" for the two committees of a community together."""
+    if not members:
+        return []
+    warnings: list[str] = []
+    # a person on both committees counts once (members without a person id count each)
+    people = list({(m.person_id or -i): m for i, m in enumerate(members, start=1)}.values())
+    counted = len(people)
+    women = sum(1 for m in people if m.sex == "female")
+    min_women = int(rules.get("structure_min_women", 0))
+    if women < min_women:
+        warnings.append(f"女性人选 {women} 名，少于至少 {min_women} 名的目标。")
+    young_age = int(rules.get("structure_young_age", 35))
+    young = sum(1 for m in people if m.age <= young_age)
+    min_young = int(rules.get("structure_min_young", 0))
+    if young < min_young:
+        warnings.append(f"{young_age} 周岁及以下的年轻人选 {young} 名，少于至少 {min_young} 名的目标。")
+    low, high = int(rules.get("structure_age_body_low", 0)), int(rules.get("structure_age_body_high", 200))
+    share = rules.get("structure_age_body_share")
+    body_count = sum(1 for m in people if low <= m.age <= high)
+    if share is not None and not _at_least(body_count, counted, share):
+        target = _fraction(share)
+        warnings.append(f"{low}–{high} 周岁的人选 {body_count} 名，占 {body_count * 100 // counted}%，"
+                        f"低于 {target.numerator * 100 // target.denominator}% 左右的目标。")
+    minimum = rules.get("education_min", "")
+    below = [m.name or "（未具名）" for m in people if minimum and education_below(m.education, minimum)]
+    if below:
+        warnings.append(f"学历低于{EDUCATION_LABELS.get(minimum, minimum)}的人选：{_names(below)}。")
+    rc = [m for m in members if (m.body or body) == "residents_committee"]
+    party_share = rules.get("structure_party_share_over")
+    if rc and party_share is not None and body in {"residents_committee", "community"}:
+        party = sum(1 for m in rc if m.party_member)
+        if not _more_than(party, len(rc), party_share):
+            target = _fraction(party_share)
+            warnings.append(f"居民委员会人选中党员 {party} 名，占 {party * 100 // len(rc)}%，未超过 "
+                            f"{target.numerator * 100 // target.denominator}%。")
+    secretaries = {m.person_id for m in members if m.person_id and (m.body or body) == "party_committee"
+                   and m.position == "secretary"}
+    both = [m.name for m in members if m.person_id in secretaries and (m.body or body) == "residents_committee"
+            and m.position == "chair"]
+    if both:
+        warnings.append(f"提示：{_names(both)}同时是党组织书记和居民委员会主任人选（书记、主任“一肩挑”）。")
+    return warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Gates: nomination
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NomineeAge:
+    name: str
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    kind: str
+    expected: int
+    present: int
+
+
+@dataclass(frozen=True)
+class NominationGateFacts:
+    body: str
+    seats: Mapping[str, int]
+    counts: Mapping[str, int]  # live nominations per position
+    election_day: dt.date | None = None
+    nominees: tuple[NomineeAge, ...] = ()
+    meetings: tuple[MeetingFacts, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def nomination_shortfalls(facts: NominationGateFacts, rules: Mapping[str, Any]) -> list[MarginIssue]:
+    """Positions short of nominations for the margin's lower bound. Party (``margin_whole_committee``): the
+    whole committee needs the 两推 preliminary list's size, ceil(total seats × (1 + preliminary_margin))."""
+    seats = {p: n for p, n in facts.seats.items() if n > 0}
+    issues = [i for i in margin_issues(facts.counts, seats, rules, check_upper=False) if i.position]
+    if rules.get("margin_whole_committee") and "member" in seats:
+        total = sum(seats.values())
+        count = sum(facts.counts.get(p, 0) for p in seats)
+        if facts.body == "party_committee":
+            needed = preliminary_size(total, rules.get("preliminary_margin", "0"))
+        else:
+            needed = margin_bounds("member", total, rules)[0]
+        if count < needed:
+            issues.append(MarginIssue("", total, count, needed))
+    return issues
+
+
+def gate_nomination(facts: NominationGateFacts, rules: Mapping[str, Any]) -> list[Blocker]:
+    blockers: list[Blocker] = []
+    src = lambda key: rule_source(facts.sources, facts.body, key)  # noqa: E731
+    short = nomination_shortfalls(facts, rules)
+    if short:
+        whole = any(not i.position for i in short)
+        source = src("preliminary_margin") if whole and facts.body == "party_committee" else src(_margin_key(rules))
+        blockers.append(Blocker(
+            "nominations_insufficient",
+            "提名人选不足差额要求：" + "".join(i.message for i in short),
+            source,
+            "继续受理提名（党组织：按“两推”结果确定初步人选，缺额在得票多的被推荐人中另行推荐），使人数达到差额要求。",
+        ))
+    if facts.body == "party_committee":
+        share = rules.get("recommendation_attendance_over", "1/2")
+        recorded = {m.kind: m for m in facts.meetings}
+        missing = [label for kind, label in RECOMMENDATION_KINDS if kind not in recorded]
+        if missing:
+            blockers.append(Blocker(
+                "recommendation_meeting_missing",
+                f"尚未登记“两推”会议结果：{'、'.join(missing)}。",
+                src("recommendation_attendance_over"),
+                "召开党员推荐会议和居民代表推荐会议，在“两推”页登记应到、实到人数、推荐票和得票。",
+            ))
+        invalid = [m for m in facts.meetings if not meeting_valid(m.present, m.expected, share)]
+        if invalid:
+            target = _fraction(share)
+            detail = "；".join(f"{RECOMMENDATION_KIND_LABELS.get(m.kind, m.kind)}应到 {m.expected} 人、实到 "
+                              f"{m.present} 人" for m in invalid)
+            blockers.append(Blocker(
+                "recommendation_meeting_invalid",
+                f"“两推”会议到会人数未超过应到人数的 {target.numerator}/{target.denominator}，推荐无效：{detail}。",
+                src("recommendation_attendance_over"),
+                "重新召开到会人数符合要求的推荐会议，并登记新的结果。",
+            ))
+    minimum = int(rules.get("min_voter_age", 18))
+    if facts.election_day is not None:
+        young = [f"{n.name}（{age_on(n.birth_date, facts.election_day)} 周岁）" for n in facts.nominees
+                 if age_on(n.birth_date, facts.election_day) < minimum]
+        if young:
+            blockers.append(Blocker(
+                "nominee_underage",
+                f"被提名人在选举日未满 {minimum} 周岁：{_names(young)}。",
+                src("min_voter_age"),
+                f"撤回这些提名（选举日年满 {minimum} 周岁才有被选举权）。",
+            ))
+    return blockers
+
+
+# --------------------------------------------------------------------------------------------
+# Gates: vetting
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelativeNominee:
+    name: str
+    body: str
+    position: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{BODY_LABELS.get(self.body, self.body)}{position_label(self.position)}）"
+
+
+@dataclass(frozen=True)
+class RelativesFacts:
+    body: str
+    pairs: tuple[tuple[RelativeNominee, RelativeNominee], ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def gate_nominee_relatives(facts: RelativesFacts, rules: Mapping[str, Any]) -> list[Blocker]:
+    if not rules.get("candidate_relative_avoidance") or not facts.pairs:
+        return []
+    pairs = "；".join(f"{a.label}与{b.label}" for a, b in facts.pairs)
+    return [Blocker(
+        "nominee_relatives",
+        f"近亲属不得在同一社区同时被提名（两委合并）：{pairs}。",
+        rule_source(facts.sources, facts.body, "candidate_relative_avoidance"),
+        "近亲属中只保留一人的提名，其余撤回（撤回的由得票多的人选递补）。",
+    )]
+
+
+@dataclass(frozen=True)
+class ApprovedFacts:
+    body: str
+    seats: Mapping[str, int]
+    counts: Mapping[str, int]  # approved nominations per position
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def gate_approved(facts: ApprovedFacts, rules: Mapping[str, Any]) -> list[Blocker]:
+    issues = margin_issues(facts.counts, facts.seats, rules, check_upper=False)
+    if not issues:
+        return []
+    return [Blocker(
+        "approved_insufficient",
+        "审查通过的人选不足差额要求：" + "".join(i.message for i in issues),
+        rule_source(facts.sources, facts.body, _margin_key(rules)),
+        "对未通过审查的人选按得票多少依次递补，或受理新的提名并完成审查。",
+    )]
+
+
+# --------------------------------------------------------------------------------------------
+# Gates: publicity and the formal list
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedCandidate:
+    name: str
+    position: str
+    pledged: bool
+    talked: bool
+
+
+@dataclass(frozen=True)
+class CandidateListFacts:
+    body: str
+    seats: Mapping[str, int]
+    candidates: tuple[ListedCandidate, ...] = ()
+    approval: str = ""  # "" | submitted | approved | returned
+    approval_reply: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def gate_candidate_list(facts: CandidateListFacts, rules: Mapping[str, Any]) -> list[Blocker]:
+    src = lambda key: rule_source(facts.sources, facts.body, key)  # noqa: E731
+    if not facts.candidates:
+        return [Blocker(
+            "candidate_list_missing",
+            "尚未确定正式候选人名单。",
+            src("margin_mode"),
+            "在“正式候选人”页从审查通过的人选中确定正式候选人。",
+        )]
+    blockers: list[Blocker] = []
+    counts: dict[str, int] = {}
+    for c in facts.candidates:
+        counts[c.position] = counts.get(c.position, 0) + 1
+    problems = margin_problems(counts, facts.seats, rules, check_upper=True)
+    if problems:
+        blockers.append(Blocker(
+            "candidate_margin",
+            "正式候选人人数不符合差额要求：" + "".join(problems),
+            src(_margin_key(rules)),
+            "增加或减少正式候选人，使每个职位的人数在规定范围内。",
+        ))
+    if rules.get("pledge_required"):
+        missing = [c.name for c in facts.candidates if not c.pledged]
+        if missing:
+            blockers.append(Blocker(
+                "pledge_missing",
+                f"{len(missing)} 名候选人尚未签订纪律承诺书：{_names(missing)}。",
+                src("pledge_required"),
+                "组织候选人签订遵守换届纪律承诺书，并登记签订日期。",
+            ))
+    if rules.get("talk_required"):
+        missing = [c.name for c in facts.candidates if not c.talked]
+        if missing:
+            blockers.append(Blocker(
+                "talk_missing",
+                f"{len(missing)} 名候选人尚无谈心谈话记录：{_names(missing)}。",
+                src("talk_required"),
+                "由街道党工委与候选人谈心谈话，并登记谈话记录。",
+            ))
+    if facts.body == "party_committee" and facts.approval != "approved":
+        if facts.approval == "submitted":
+            message = "候选人预备人选名单已报街道党工委，尚待批复。"
+        elif facts.approval == "returned":
+            message = "街道党工委退回了候选人预备人选名单" + (f"：{facts.approval_reply}" if facts.approval_reply else "。")
+        else:
+            message = "候选人预备人选名单尚未报街道党工委批复。"
+        blockers.append(Blocker(
+            "candidate_list_not_approved",
+            message,
+            "seed 003：社区党组织上报候选人预备人选的请示，街道党工委作出批复",
+            "公示结束后将候选人预备人选名单报街道党工委，待批复同意。" if facts.approval != "returned"
+            else "按批复意见调整名单后重新报送。",
+        ))
+    return blockers

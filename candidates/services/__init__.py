@@ -4,6 +4,6 @@
 residents' election committee (including the withdrawal of a member who is nominated).
 """
 
-from .people import *  # noqa: F403
 from .nomination import *  # noqa: F403
+from .people import *  # noqa: F403
 from .preparation import *  # noqa: F403

@@ -83,10 +83,10 @@ def test_gates_registered_by_other_apps_are_seen(org, users):
     try:
         with pytest.raises(StageBlocked) as caught:
             services.election_advance(actor=users["community_clerk"], election=election)
-        assert [b.code for b in caught.value.blockers] == ["test_gate"]
+        assert "test_gate" in [b.code for b in caught.value.blockers]
         party = factories.election(org["community"], body="party_committee", stage="nomination",
                                    camp=election.campaign)
-        assert gates.blockers_for(party) == []  # bodies filter
+        assert "test_gate" not in [b.code for b in gates.blockers_for(party)]  # bodies filter
         assert seen == [[election.pk]]
     finally:
         gates._REGISTRY.pop(("nomination", "test_gate"))

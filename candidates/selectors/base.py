@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from elections.models import Election, Jurisdiction, User
 
-from . import rules
-from .models import Audit, CommitteeMember, Incumbent, Person, Relative, Talk
+from .. import rules
+from ..models import Audit, CommitteeMember, Incumbent, Person, Relative, Talk
 
 
 def person_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Person]:
