@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from elections import rules as election_rules
@@ -162,3 +164,237 @@ class IncumbentFilterForm(forms.Form):
         for key in ("campaign", "street", "community"):
             data[key] = data[key].pk if data.get(key) else None
         return data
+
+
+# --------------------------------------------------------------------------------------------
+# Nomination (提名), 两推一选, 民主测评, the formal list (正式候选人)
+# --------------------------------------------------------------------------------------------
+
+LINE_SPLIT = re.compile(r"[\r\n,，、;；]+")
+
+
+def split_names(text: str) -> list[str]:
+    """Supporters typed one per line (commas and 、 also separate); blanks dropped, order kept."""
+    return [name.strip() for name in LINE_SPLIT.split(text or "") if name.strip()]
+
+
+class ObjectChoiceField(forms.TypedChoiceField):
+    """A <select> over objects the view already holds (no queryset): cleans to the object itself."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
+        self.objects: dict[int, Any] = {}
+
+    def set_objects(self, objects: Any, label: Any, empty_label: Any = None) -> None:
+        self.objects = {o.pk: o for o in objects}
+        choices = [("", empty_label or "—")] + [(o.pk, label(o)) for o in objects]
+        self.choices = choices
+
+    def clean(self, value: Any) -> Any:
+        pk = super().clean(value)
+        return None if pk is None else self.objects[pk]
+
+
+def channel_choice_label(channel: str, threshold: int) -> str:
+    label = gettext(election_rules.NOMINATION_CHANNELS.get(channel, channel))
+    if channel == "self":
+        if threshold > 1:
+            return gettext("%(label)s（含本人 %(n)s 人以上）") % {"label": label, "n": threshold}
+        return label
+    if threshold > 0:
+        return gettext("%(label)s（%(n)s 人以上联名）") % {"label": label, "n": threshold}
+    return label
+
+
+class NominationForm(forms.Form):
+    person = PersonChoiceField(label=_("被提名人"), queryset=None, empty_label=_("— 选择人员 —"))
+    position = forms.ChoiceField(label=_("提名职位"), choices=[])
+    channel = forms.ChoiceField(label=_("提名方式"), choices=[])
+    supporters = forms.CharField(
+        label=_("联名人（每行一人）"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("张三\n李四\n……")}),
+        help_text=_("联名提名、自荐时填写；组织推荐、会议推荐无须填写。"))
+    basis = forms.CharField(label=_("提名依据"), max_length=200, required=False,
+                            help_text=_("如推荐会议、居民小组会议的名称和日期"))
+    replaces = ObjectChoiceField(label=_("递补对象"), required=False,
+                                 help_text=_("为未通过或已撤回的人选递补时选择"))
+
+    def __init__(self, *args: Any, people: Any, positions: list[tuple[str, Any]],
+                 channels: list[tuple[str, int]], replaceable: list[Any], replacement_only: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.replacement_only = replacement_only
+        self.fields["person"].queryset = people
+        self.fields["position"].choices = positions
+        self.fields["channel"].choices = [(c, channel_choice_label(c, n)) for c, n in channels]
+        self.fields["replaces"].set_objects(
+            replaceable, lambda n: f"{n.person.name}（{gettext(n.get_position_display())}，"
+                                   f"{gettext(n.get_status_display())}）", _("— 不是递补 —"))
+        if replacement_only:
+            self.fields["replaces"].required = True
+            self.fields["replaces"].error_messages["required"] = _("本阶段只受理递补提名：请选择被递补的人选。")
+
+    def clean_supporters(self) -> list[str]:
+        return split_names(self.cleaned_data.get("supporters", ""))
+
+
+class NominationFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), ("live", _("在审及通过"))] + translated(rules.NOMINATION_STATUSES))
+    position = forms.ChoiceField(label=_("职位"), required=False, choices=[])
+    channel = forms.ChoiceField(label=_("提名方式"), required=False, choices=[])
+
+    def __init__(self, *args: Any, positions: list[tuple[str, Any]], channels: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = [("", _("全部")), *positions]
+        self.fields["channel"].choices = [("", _("全部"))] + [
+            (c, _(election_rules.NOMINATION_CHANNELS.get(c, c))) for c in channels]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = {k: v for k, v in self.cleaned_data.items() if v}
+        if data.get("status") == "live":
+            data.pop("status")
+            data["live"] = True
+        return data
+
+
+class NominationListFilterForm(NominationFilterForm):
+    q = forms.CharField(label=_("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("姓名或拼音首字母")}))
+    street = forms.ModelChoiceField(label=_("街道"), queryset=Jurisdiction.objects.none(), required=False,
+                                    empty_label=_("全部"))
+    community = forms.ModelChoiceField(label=_("社区"), queryset=Jurisdiction.objects.none(), required=False,
+                                       empty_label=_("全部"))
+    body = forms.ChoiceField(label=_("选举对象"), choices=[("", _("全部"))] + translated(election_rules.BODIES),
+                             required=False)
+    field_order = ["q", "street", "community", "body", "status", "position", "channel"]
+
+    def __init__(self, *args: Any, streets: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, positions=translated(list(election_rules.POSITION_LABELS.items())),
+                         channels=list(election_rules.NOMINATION_CHANNELS), **kwargs)
+        self.fields["street"].queryset = streets
+        self.fields["community"].queryset = communities
+
+    def filters(self) -> dict[str, Any]:
+        data = super().filters()
+        for key in ("street", "community"):
+            if data.get(key):
+                data[key] = data[key].pk
+        return data
+
+
+RESULT_LINE = re.compile(r"^(?P<name>.+?)[\s,，:：]+(?P<votes>-?\d+)\s*票?$")
+ID_TAIL = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<tail>[0-9Xx]{4})\s*[)）]$")
+
+
+def parse_results(text: str, people: Any) -> tuple[list[tuple[Any, int]], list[str]]:
+    """"姓名 票数" lines matched against the community's people by name (a name shared by several people
+    takes the last four digits of the ID number: "张伟（1234） 30"). (results, line-numbered errors)."""
+    by_name: dict[str, list[Any]] = {}
+    for person in people:
+        by_name.setdefault(person.name, []).append(person)
+    results: list[tuple[Any, int]] = []
+    errors: list[str] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = RESULT_LINE.match(line)
+        if match is None:
+            errors.append(gettext("第 %(n)s 行“%(line)s”：请按“姓名 票数”填写。") % {"n": number, "line": line})
+            continue
+        name, votes = match["name"].strip(), int(match["votes"])
+        tail = ""
+        with_tail = ID_TAIL.match(name)
+        if with_tail:
+            name, tail = with_tail["name"].strip(), with_tail["tail"].upper()
+        if votes < 0:
+            errors.append(gettext("第 %(n)s 行“%(line)s”：票数不能为负数。") % {"n": number, "line": line})
+            continue
+        found = [p for p in by_name.get(name, []) if not tail or p.id_number.upper().endswith(tail)]
+        if not found:
+            errors.append(gettext("第 %(n)s 行：本社区人员中没有“%(name)s”，请核对姓名或先登记人员。")
+                          % {"n": number, "name": name + (f"（{tail}）" if tail else "")})
+        elif len(found) > 1:
+            errors.append(gettext("第 %(n)s 行：本社区有 %(count)s 人名为“%(name)s”，请在姓名后注明身份证后四位，"
+                                  "如“%(name)s（1234） %(votes)s”。")
+                          % {"n": number, "count": len(found), "name": name, "votes": votes})
+        else:
+            results.append((found[0], votes))
+    return results, errors
+
+
+class RecommendationMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("召开日期"), required=False, widget=DateInput)
+    expected = forms.IntegerField(label=_("应到人数"), min_value=0)
+    present = forms.IntegerField(label=_("实到人数"), min_value=0)
+    ballots = forms.IntegerField(label=_("收回推荐票"), min_value=0)
+    results = forms.CharField(
+        label=_("推荐结果（每行“姓名 票数”）"), required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("王五 38\n李四 35")}),
+        help_text=_("姓名须与人员库一致；同名的在姓名后注明身份证后四位，如“张伟（1234） 30”。"))
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def clean_results(self) -> list[tuple[Any, int]]:
+        results, errors = parse_results(self.cleaned_data.get("results", ""), self.people or [])
+        if errors:
+            raise forms.ValidationError(errors)
+        return results
+
+
+class PreliminaryForm(forms.Form):
+    """The position of each person of the preliminary list not yet nominated (default 委员)."""
+
+    def __init__(self, *args: Any, people: list[Any], positions: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for person in people:
+            self.fields[f"position-{person.pk}"] = forms.ChoiceField(
+                label=person.name, choices=positions, initial="member", required=False)
+
+    def positions(self) -> dict[int, str]:
+        return {int(key.split("-", 1)[1]): value for key, value in self.cleaned_data.items() if value}
+
+
+class AppraisalForm(forms.Form):
+    person = ObjectChoiceField(label=_("测评对象（现任成员）"))
+    ballots = forms.IntegerField(label=_("测评票数"), min_value=0)
+    excellent = forms.IntegerField(label=_("优秀"), min_value=0, initial=0)
+    competent = forms.IntegerField(label=_("称职"), min_value=0, initial=0)
+    basic = forms.IntegerField(label=_("基本称职"), min_value=0, initial=0)
+    incompetent = forms.IntegerField(label=_("不称职"), min_value=0, initial=0)
+    held_on = forms.DateField(label=_("测评日期"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].set_objects(people, lambda p: p.name, _("— 选择现任成员 —"))
+
+
+class PledgeForm(forms.Form):
+    signed_on = forms.DateField(label=_("签订日期"), widget=DateInput)
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label=_("公布日期"), widget=DateInput)
+
+
+class CandidateAddForm(forms.Form):
+    nomination = ObjectChoiceField(label=_("审查通过的人选"))
+
+    def __init__(self, *args: Any, nominations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].set_objects(
+            nominations, lambda n: f"{n.person.name}（{gettext(n.get_position_display())}）", _("— 选择人选 —"))
+
+
+class ListDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("批复"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("同意")), ("return", _("退回"))])
+    reply = forms.CharField(label=_("批复意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text=_("退回时须写明理由和调整要求"))

@@ -6,12 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from candidates import api as candidate_api
 from elections import api as election_api
+from vetting import api as vetting_api
 
 router = DefaultRouter()
 router.register("jurisdictions", election_api.JurisdictionViewSet, basename="jurisdiction")
 router.register("users", election_api.UserViewSet, basename="user")
 router.register("rulebooks", election_api.RulebookViewSet, basename="rulebook")
 router.register("campaigns", election_api.CampaignViewSet, basename="campaign")
+# single objects of an election (/elections/{id}/publicity/ …) owned by the later apps: detail actions under
+# the same prefix, registered first so that the API root's "elections" entry still links the elections list
+router.register("elections", candidate_api.ElectionNominationStageViewSet, basename="election-nomination-stage")
+router.register("elections", vetting_api.ElectionVettingViewSet, basename="election-vetting")
 router.register("elections", election_api.ElectionViewSet, basename="election")
 router.register("people", candidate_api.PersonViewSet, basename="person")
 router.register(r"elections/(?P<election_pk>[0-9]+)/incumbents", candidate_api.ElectionIncumbentViewSet,
@@ -19,6 +24,31 @@ router.register(r"elections/(?P<election_pk>[0-9]+)/incumbents", candidate_api.E
 router.register(r"elections/(?P<election_pk>[0-9]+)/committee-members", candidate_api.ElectionCommitteeMemberViewSet,
                 basename="election-committee-member")
 router.register("incumbents", candidate_api.IncumbentViewSet, basename="incumbent")
+# nomination and vetting
+router.register(r"elections/(?P<election_pk>[0-9]+)/nominations", candidate_api.ElectionNominationViewSet,
+                basename="election-nomination")
+router.register(r"elections/(?P<election_pk>[0-9]+)/recommendation-meetings",
+                candidate_api.ElectionRecommendationMeetingViewSet, basename="election-recommendation-meeting")
+router.register(r"elections/(?P<election_pk>[0-9]+)/appraisals", candidate_api.ElectionAppraisalViewSet,
+                basename="election-appraisal")
+router.register(r"elections/(?P<election_pk>[0-9]+)/candidates", candidate_api.ElectionCandidateViewSet,
+                basename="election-candidate")
+router.register(r"elections/(?P<election_pk>[0-9]+)/objections", vetting_api.ElectionObjectionViewSet,
+                basename="election-objection")
+router.register(r"elections/(?P<election_pk>[0-9]+)/reports", vetting_api.ElectionReportViewSet,
+                basename="election-report")
+# "api-" keeps its URL names (…-list, …-withdraw, …-fill-gap) apart from the nomination pages' own
+router.register("nominations", candidate_api.NominationViewSet, basename="api-nomination")
+router.register(r"nominations/(?P<nomination_pk>[0-9]+)/reviews", vetting_api.NominationReviewViewSet,
+                basename="nomination-review")
+router.register("reviews", vetting_api.ReviewViewSet, basename="review")
+router.register("objections", vetting_api.ObjectionViewSet, basename="objection")
+router.register("reports", vetting_api.ReportViewSet, basename="report")
+router.register("vetting/queue", vetting_api.VettingQueueViewSet, basename="vetting-queue")
+router.register("vetting/overview", vetting_api.VettingOverviewViewSet, basename="vetting-overview")
+router.register("vetting/batch-pass", vetting_api.BatchPassViewSet, basename="vetting-batch-pass")
+router.register("vetting/grounds", vetting_api.GroundViewSet, basename="vetting-ground")
+router.register("vetting/departments", vetting_api.DepartmentViewSet, basename="vetting-department")
 router.register("party-requests", election_api.PartyRequestViewSet, basename="party-request")
 router.register("rectifications", election_api.RectificationViewSet, basename="rectification")
 router.register("notifications", election_api.NotificationViewSet, basename="notification")
@@ -31,6 +61,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("people/", include("candidates.urls")),
+    path("vetting/", include("vetting.urls")),
     path("", include("elections.urls")),
 ]
 

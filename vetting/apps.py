@@ -10,8 +10,10 @@ class VettingConfig(AppConfig):
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
         from .stage_gates import register_all
+        from .views import register_election_pages
 
         register_all()
+        register_election_pages()
         post_migrate.connect(_sync_grounds, sender=self)
 
 

@@ -360,18 +360,6 @@ def objection_list(*, election: Election) -> QuerySet[Objection]:
     return Objection.objects.filter(election=election).select_related("nomination__person", "resolved_by")
 
 
-def objection_get(*, user: User, pk: int) -> Objection:
-    """One objection in the caller's jurisdiction; 404 outside it."""
-    from django.shortcuts import get_object_or_404
-
-    qs = Objection.objects.select_related("election", "election__community", "nomination__person")
-    if not user.is_superuser:
-        if not user.jurisdiction_id:
-            return get_object_or_404(qs.none(), pk=pk)
-        qs = qs.filter(election__community__path__startswith=user.jurisdiction.path)
-    return get_object_or_404(qs, pk=pk)
-
-
 def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Report]:
     """Reports in the caller's jurisdiction. Filters: election, nomination, status, open, overdue, must, and
     ``q`` (the nominee's name or pinyin, the reporter, the content)."""
@@ -404,7 +392,44 @@ def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
     return qs.order_by("due_on", "id")
 
 
+def open_case_ids(*, nominations: list[Nomination]) -> set[int]:
+    """The nominations with an open objection or report (two queries, whatever their number)."""
+    ids = [n.pk for n in nominations]
+    if not ids:
+        return set()
+    return set(
+        Objection.objects.filter(nomination__in=ids, status="open").values_list("nomination_id", flat=True)
+    ) | set(Report.objects.filter(nomination__in=ids, status="open").values_list("nomination_id", flat=True))
+
+
 def report_get(*, user: User, pk: int) -> Report:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(report_list(user=user), pk=pk)
+
+
+def _in_scope(qs: QuerySet[Any], user: User, path: str) -> QuerySet[Any]:
+    if user.is_superuser:
+        return qs
+    if not user.jurisdiction_id:
+        return qs.none()
+    return qs.filter(**{f"{path}__startswith": user.jurisdiction.path})
+
+
+def review_get(*, user: User, pk: int) -> Review:
+    """One review; 404 outside the user's jurisdiction."""
+    from django.shortcuts import get_object_or_404
+
+    qs = Review.objects.select_related(
+        "nomination", "nomination__person", "nomination__election", "nomination__election__community",
+        "reviewer", "street_decided_by",
+    )
+    return get_object_or_404(_in_scope(qs, user, "nomination__election__community__path"), pk=pk)
+
+
+def objection_get(*, user: User, pk: int) -> Objection:
+    """One objection; 404 outside the user's jurisdiction."""
+    from django.shortcuts import get_object_or_404
+
+    qs = Objection.objects.select_related("election", "election__community", "nomination__person", "resolved_by")
+    return get_object_or_404(_in_scope(qs, user, "election__community__path"), pk=pk)

@@ -26,8 +26,18 @@
     });
   }
 
+  /* A header checkbox <input data-check-all="name"> ticks every enabled checkbox of that name in its form. */
+  function checkAll(box) {
+    box.addEventListener("change", function () {
+      var scope = box.form || document;
+      Array.prototype.forEach.call(scope.querySelectorAll('input[type="checkbox"][name="' + box.getAttribute("data-check-all") + '"]'),
+        function (item) { if (!item.disabled) { item.checked = box.checked; } });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("select[data-filterable]"), filterable);
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-check-all]"), checkAll);
     /* A refused form is re-shown with its errors, perhaps far down the page: bring it into view. */
     var error = document.querySelector(".field.has-error, form .errors");
     if (error) {

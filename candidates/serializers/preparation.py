@@ -2,57 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from elections import rules as election_rules
-from elections.models import Jurisdiction
-from elections.serializers import InScopePrimaryKeyField
 
-from . import rules, selectors
-from .models import CommitteeMember, Person
-from .selectors import IncumbentRow
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    id_number = serializers.CharField(max_length=30, help_text="写入完整号码；读取时脱敏")
-    sex = serializers.CharField(read_only=True)
-    birth_date = serializers.DateField(read_only=True)
-    age = serializers.SerializerMethodField()
-    education = serializers.ChoiceField(choices=rules.EDUCATION, allow_blank=True, required=False, default="")
-    community = InScopePrimaryKeyField(queryset=Jurisdiction.objects.filter(level="community"),
-                                       selector="jurisdiction_list", level="community", label_text="社区")
-    phone = serializers.CharField(max_length=20, allow_blank=True, required=False, default="")
-
-    class Meta:
-        model = Person
-        fields = ["id", "name", "id_number", "sex", "birth_date", "age", "education", "party_member", "community",
-                  "phone"]
-
-    def get_age(self, obj: Person) -> int:
-        return rules.age_on(obj.birth_date, timezone.localdate())
-
-    def to_representation(self, instance: Person) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["id_number"] = instance.masked_id
-        data["phone"] = instance.masked_phone
-        return data
-
-
-class RelativeSerializer(serializers.Serializer):
-    relative = serializers.IntegerField()
-    relation = serializers.ChoiceField(choices=rules.RELATIONS)
-
+from .. import rules
+from ..models import CommitteeMember
+from ..selectors import IncumbentRow
+from .people import person_field
 
 # --------------------------------------------------------------------------------------------
 # Preparation: incumbents, audits, talks, the residents' election committee
 # --------------------------------------------------------------------------------------------
-
-
-def _person_field(**kwargs: Any) -> InScopePrimaryKeyField:
-    """A person the caller may see; anyone else is "not found or not in your jurisdiction" (400 on the field)."""
-    return InScopePrimaryKeyField(queryset=Person.objects.all(), selector=selectors.person_list, label_text="人员",
-                                  **kwargs)
 
 
 class AuditSerializer(serializers.Serializer):
@@ -78,7 +39,7 @@ class IncumbentSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     election = serializers.IntegerField(read_only=True)
-    person = _person_field()
+    person = person_field()
     position = serializers.ChoiceField(choices=list(election_rules.POSITION_LABELS.items()),
                                        help_text="须为该选举对象的职务（居委会：chair/vice_chair/member；党组织：secretary/deputy_secretary/member）")
     note = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
@@ -123,7 +84,7 @@ class IncumbentOverviewSerializer(IncumbentSerializer):
 
 
 class CommitteeMemberSerializer(serializers.ModelSerializer):
-    person = _person_field()
+    person = person_field()
     role = serializers.ChoiceField(choices=rules.COMMITTEE_ROLES)
     votes = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, default=0,
                                      help_text="推选得票")
@@ -149,3 +110,7 @@ class WithdrawalSerializer(serializers.Serializer):
     tie_broken_by_order = serializers.BooleanField(read_only=True,
                                                    help_text="递补人选与他人得票相同，按原推选名次确定")
     message = serializers.CharField(read_only=True)
+
+
+__all__ = ["AuditSerializer", "CommitteeMemberSerializer", "IncumbentOverviewSerializer", "IncumbentSerializer",
+           "IncumbentUpdateSerializer", "TalkSerializer", "WithdrawalSerializer"]

@@ -1,114 +1,34 @@
+"""Preparation: incumbents and their audits and talks, the residents' election committee."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import query_filters
-from elections import selectors as election_selectors
 from elections.errors import ApplicationError
 from elections.models import Election
 from elections.serializers import ReasonSerializer
 
-from . import selectors, services
-from .models import CommitteeMember, Incumbent
-from .selectors import AUDIT_STATUS_LABELS, IncumbentRow
-from .serializers import (
+from .. import selectors, services
+from ..models import CommitteeMember, Incumbent
+from ..selectors import AUDIT_STATUS_LABELS, IncumbentRow
+from ..serializers import (
     AuditSerializer,
     CommitteeMemberSerializer,
     IncumbentOverviewSerializer,
     IncumbentSerializer,
     IncumbentUpdateSerializer,
-    PersonSerializer,
-    RelativeSerializer,
     TalkSerializer,
     WithdrawalSerializer,
 )
-
-
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
-    serializer_class = PersonSerializer
-
-    def get_queryset(self) -> Any:
-        return selectors.person_list(
-            user=self.request.user,
-            filters=query_filters(self.request.query_params, ["q", "sex", "education", "party_member"],
-                                  ids=["community", "street"]),
-        )
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = PersonSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        person = services.person_create(
-            actor=request.user, name=v["name"], id_number=v["id_number"], community=v["community"],
-            education=v.get("education", ""), party_member=v.get("party_member", False), phone=v.get("phone", ""),
-        )
-        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        person = self.get_object()
-        data = PersonSerializer(data=request.data, partial=True, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)  # a new community is in scope: checked by the serializer field
-        person = services.person_update(actor=request.user, person=person, **changes)
-        return Response(PersonSerializer(person).data)
-
-    @extend_schema(
-        request=RelativeSerializer,
-        responses={201: inline_serializer("RelativeLink", {"person": serializers.IntegerField(),
-                                                           "relative": serializers.IntegerField(),
-                                                           "relation": serializers.CharField()})},
-    )
-    @action(detail=True, methods=["get", "post"])
-    def relatives(self, request: Request, pk: Any = None) -> Response:
-        person = self.get_object()
-        if request.method == "GET":
-            return Response([
-                {"person": link.person_id, "relative": link.relative_id, "relation": link.relation,
-                 "relative_name": link.relative.name}
-                for link in selectors.relatives_of(person=person)
-            ])
-        data = RelativeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        relative = selectors.person_list(user=request.user).filter(pk=data.validated_data["relative"]).first()
-        if relative is None:
-            raise ApplicationError("亲属关系有误。", {"relative": ["该人员不存在或不在您的管辖范围内。"]})
-        link = services.relative_add(actor=request.user, person=person, relative=relative,
-                                     relation=data.validated_data["relation"])
-        return Response({"person": link.person_id, "relative": link.relative_id, "relation": link.relation},
-                        status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=inline_serializer("NearRelativeQuery", {"other": serializers.IntegerField()}),
-        responses=inline_serializer("NearRelativeAnswer", {"near_relatives": serializers.BooleanField()}),
-    )
-    @action(detail=True, methods=["get"], url_path="near-relative/(?P<other>[0-9]+)")
-    def near_relative(self, request: Request, pk: Any = None, other: Any = None) -> Response:
-        person = self.get_object()
-        other_person = selectors.person_get(user=request.user, pk=int(other))
-        return Response({"near_relatives": selectors.are_near_relatives(person, other_person)})
-
-
-# --------------------------------------------------------------------------------------------
-# Preparation: incumbents and their audits and talks, the residents' election committee
-# --------------------------------------------------------------------------------------------
-
-_REASON = OpenApiParameter("reason", str, description="删除理由（也可放在 JSON 请求体 {\"reason\"} 中）；必填")
-
-
-def _reason(request: Request) -> str:
-    """The reason of a removal, from the JSON body or the query string; blank ones the service refuses."""
-    body = request.data if isinstance(request.data, dict) else {}
-    data = ReasonSerializer(data={"reason": body.get("reason") or request.query_params.get("reason", "")})
-    data.is_valid(raise_exception=True)
-    return data.validated_data["reason"]
+from .common import REASON_PARAMETER, ElectionNested, reason_from
 
 
 def _row(election: Election, pk: Any) -> IncumbentRow:
@@ -126,17 +46,7 @@ def _member(election: Election, pk: Any) -> CommitteeMember:
     raise Http404
 
 
-class _ElectionNested(viewsets.GenericViewSet):
-    """A collection under /elections/{election_pk}/; the election is looked up in the caller's scope (404)."""
-
-    lookup_value_regex = "[0-9]+"
-    filter_backends: list[Any] = []
-
-    def election(self) -> Election:
-        return election_selectors.election_get(user=self.request.user, pk=int(self.kwargs["election_pk"]))
-
-
-class ElectionIncumbentViewSet(_ElectionNested):
+class ElectionIncumbentViewSet(ElectionNested):
     """The outgoing committee (现任班子成员) of an election, each with their audit and talk status."""
 
     serializer_class = IncumbentSerializer
@@ -168,10 +78,10 @@ class ElectionIncumbentViewSet(_ElectionNested):
         services.incumbent_update(actor=request.user, incumbent=row.incumbent, **data.validated_data)
         return Response(IncumbentSerializer(_row(election, pk)).data)
 
-    @extend_schema(parameters=[_REASON], responses={204: None})
+    @extend_schema(parameters=[REASON_PARAMETER], responses={204: None})
     def destroy(self, request: Request, election_pk: Any = None, pk: Any = None) -> Response:
         row = _row(self.election(), pk)
-        services.incumbent_remove(actor=request.user, incumbent=row.incumbent, reason=_reason(request))
+        services.incumbent_remove(actor=request.user, incumbent=row.incumbent, reason=reason_from(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -246,7 +156,7 @@ class IncumbentViewSet(viewsets.GenericViewSet):
         return Response(TalkSerializer(talk).data, status=status.HTTP_201_CREATED)
 
 
-class ElectionCommitteeMemberViewSet(_ElectionNested):
+class ElectionCommitteeMemberViewSet(ElectionNested):
     """The residents' election committee (居民选举委员会): members, alternates, withdrawals and step-ins."""
 
     serializer_class = CommitteeMemberSerializer
@@ -277,11 +187,11 @@ class ElectionCommitteeMemberViewSet(_ElectionNested):
         member = services.committee_member_update(actor=request.user, member=member, **data.validated_data)
         return Response(CommitteeMemberSerializer(member).data)
 
-    @extend_schema(parameters=[_REASON], responses={204: None},
+    @extend_schema(parameters=[REASON_PARAMETER], responses={204: None},
                    description="Delete a wrongly entered member (preparation only); a real departure is a withdrawal.")
     def destroy(self, request: Request, election_pk: Any = None, pk: Any = None) -> Response:
         member = _member(self.election(), pk)
-        services.committee_member_remove(actor=request.user, member=member, reason=_reason(request))
+        services.committee_member_remove(actor=request.user, member=member, reason=reason_from(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ReasonSerializer, responses=WithdrawalSerializer,
