@@ -1,9 +1,10 @@
 """Pure domain rules of the candidates app (no Django, no ORM), split by concern.
 
 ``base``: ID numbers, relatives, people, the preparation gates (audits, election committee);
-``nomination``: nomination channels, 两推 meetings, margins, the formal list and its structure, and the
-gates of the nomination, vetting and publicity stages that this app owns.
+``nomination``: nomination channels, nominee checks, 两推 meetings and 民主测评; ``slate``: margins, the formal
+list's structure, and the gates of the nomination, vetting and publicity stages that this app owns.
 """
 
 from .base import *  # noqa: F403
 from .nomination import *  # noqa: F403
+from .slate import *  # noqa: F403

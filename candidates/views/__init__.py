@@ -3,10 +3,9 @@
 A package of modules by concern; the URLconf and ``CandidatesConfig.ready()`` import from here
 (``from . import views; views.person_list``, ``from .views import register_election_pages``)."""
 
+from .candidate_list import CANDIDATE_HEADERS, candidate_list_print
 from .nomination import (
-    CANDIDATE_HEADERS,
     NOMINATION_HEADERS,
-    candidate_list_print,
     nomination_overview,
     nomination_print,
     register_nomination_pages,
