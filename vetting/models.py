@@ -31,8 +31,11 @@ class Ground(models.Model):
         verbose_name = "资格审查情形"
         verbose_name_plural = "资格审查情形"
         ordering = ["district_id", "kind", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["district", "code"], name="one_ground_code_per_district",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="one_ground_code_per_district"),
+            models.UniqueConstraint(fields=["code"], condition=models.Q(district__isnull=True),
+                                    name="one_default_ground_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.order}）{self.text[:20]}"
