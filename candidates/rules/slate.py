@@ -232,7 +232,8 @@ def gate_nomination(facts: NominationGateFacts, rules: Mapping[str, Any]) -> lis
             "nominations_insufficient",
             "提名人选不足差额要求：" + "".join(i.message for i in short),
             source,
-            "继续受理提名（党组织：按“两推”结果确定初步人选，缺额在得票多的被推荐人中另行推荐），使人数达到差额要求。",
+            "按“两推”结果确定初步人选，缺额在得票多的被推荐人中另行推荐，使人数达到差额要求。"
+            if facts.body == "party_committee" else "继续受理提名（各提名渠道均可），使每个职位的提名人数达到差额要求。",
         ))
     if facts.body == "party_committee":
         share = rules.get("recommendation_attendance_over", "1/2")

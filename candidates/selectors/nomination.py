@@ -316,6 +316,7 @@ class PositionList:
     low: int
     high: int | None
     rows: list[CandidateRow]
+    whole_seats: int = 0  # >0: the member bound is the whole committee's (party): total seats, all candidates
 
 
 def _talk_dates(campaign_ids: set[int], community_ids: set[int], person_ids: set[int]) -> dict[tuple[int, int, int], dt.date]:
@@ -341,13 +342,18 @@ def formal_list(*, election: Election) -> list[PositionList]:
     talks = _talk_dates({election.campaign_id}, {election.community_id}, {c.person_id for c in candidates})
     result = []
     positions = [p for p, n in seats.items() if n > 0] + sorted({c.position for c in candidates} - set(seats))
+    whole = bool(effective.get("margin_whole_committee")) and seats.get("member", 0) > 0
+    total = sum(n for n in seats.values() if n > 0)
     for position in positions:
-        low, high = rules.margin_bounds(position, seats.get(position, 0), effective)
+        if whole and position == "member":
+            low, high = rules.margin_bounds("member", total, effective)
+        else:
+            low, high = rules.margin_bounds(position, seats.get(position, 0), effective)
         rows = [CandidateRow(c, pledges.get(c.nomination_id),
                              talks.get((election.campaign_id, election.community_id, c.person_id)))
                 for c in candidates if c.position == position]
         result.append(PositionList(position, rules.position_label(position), seats.get(position, 0), low, high,
-                                   rows))
+                                   rows, total if whole and position == "member" else 0))
     return result
 
 
