@@ -86,7 +86,7 @@ def objection_resolve(
     """Close an objection; an upheld one rejects the nomination it names."""
     _require(actor, "vetting.manage_publicity", objection.election)
     require_stage(objection.election, {"publicity"}, "公示异议办结")
-    objection = Objection.objects.select_for_update().select_related("nomination__person").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("nomination__person").get(pk=objection.pk)
     if objection.status != "open":
         raise Conflict(f"该异议已办结（{objection.get_status_display()}）。")
     resolved_on = resolved_on or timezone.localdate()
@@ -156,7 +156,7 @@ def report_close(
     """Close a report with its finding; a substantiated (or partly) one may reject the nominee it names."""
     _require(actor, "vetting.handle_report", report.election)
     require_stage(report.election, rules.REPORT_STAGES, "举报办结")
-    report = Report.objects.select_for_update().select_related("nomination__person").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("nomination__person").get(pk=report.pk)
     if report.status != "open":
         raise Conflict(f"该举报已办结（{report.get_status_display()}）。")
     closed_on = closed_on or timezone.localdate()
