@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -56,6 +57,17 @@ class RelativeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["relative"].queryset = people
         self.fields["relative"].label_from_instance = lambda p: f"{p.name}（{p.masked_id}，{p.community.name}）"
+
+
+# The API's bounds (candidates/serializers): counts of people, ballots and votes; names of supporters.
+MAX_COUNT = 10_000_000
+MAX_SUPPORTERS = 5000
+MAX_VOTE_DIGITS = 8
+
+
+def count_field(label: Any, **kwargs: Any) -> forms.IntegerField:
+    """A count of people, ballots or votes: 0 … 10 000 000 (beyond it SQLite and PostgreSQL overflow)."""
+    return forms.IntegerField(label=label, min_value=0, max_value=MAX_COUNT, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,7 +134,7 @@ class ReasonForm(forms.Form):
 class CommitteeMemberForm(forms.Form):
     person = PersonChoiceField(label=_("人员"), queryset=None, empty_label=_("— 选择人员 —"))
     role = forms.ChoiceField(label=_("职务"), choices=translated(rules.COMMITTEE_ROLES))
-    votes = forms.IntegerField(label=_("推选得票"), min_value=0, initial=0)
+    votes = count_field(_("推选得票"), initial=0)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,7 +143,7 @@ class CommitteeMemberForm(forms.Form):
 
 class CommitteeEditForm(forms.Form):
     role = forms.ChoiceField(label=_("职务"), choices=translated(rules.COMMITTEE_ROLES))
-    votes = forms.IntegerField(label=_("推选得票"), min_value=0)
+    votes = count_field(_("推选得票"))
 
 
 AUDIT_STATUS_CHOICES = [("", _("全部")), ("pending", _("未完成")),
@@ -171,11 +183,25 @@ class IncumbentFilterForm(forms.Form):
 # --------------------------------------------------------------------------------------------
 
 LINE_SPLIT = re.compile(r"[\r\n,，、;；]+")
+# zero-width and joiner characters, the BOM, and any whitespace: invisible in a name, so not part of it
+INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\s]+")
+
+
+def normalise_name(name: str) -> str:
+    """A typed name as the person is known: NFKC (full-width letters and digits folded), without invisible
+    characters or whitespace — so "张三", "张 三" and "张三\u200b" are one person to the duplicate check."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", name))
 
 
 def split_names(text: str) -> list[str]:
-    """Supporters typed one per line (commas and 、 also separate); blanks dropped, order kept."""
-    return [name.strip() for name in LINE_SPLIT.split(text or "") if name.strip()]
+    """Supporters typed one per line (commas and 、 also separate), each normalised (normalise_name); blanks
+    dropped, order and repeats kept (the service names the repeats). More than MAX_SUPPORTERS names: refused."""
+    names = [name for name in (normalise_name(part) for part in LINE_SPLIT.split(text or "")) if name]
+    if len(names) > MAX_SUPPORTERS:
+        raise forms.ValidationError(
+            gettext("联名人最多 %(max)s 人，现填了 %(n)s 人：请核对名单。") % {"max": MAX_SUPPORTERS, "n": len(names)},
+            code="too_many")
+    return names
 
 
 class ObjectChoiceField(forms.TypedChoiceField):
@@ -307,14 +333,19 @@ def parse_results(text: str, people: Any) -> tuple[list[tuple[Any, int]], list[s
         if match is None:
             errors.append(gettext("第 %(n)s 行“%(line)s”：请按“姓名 票数”填写。") % {"n": number, "line": line})
             continue
-        name, votes = match["name"].strip(), int(match["votes"])
+        if match["votes"].startswith("-"):
+            errors.append(gettext("第 %(n)s 行“%(line)s”：票数不能为负数。") % {"n": number, "line": line})
+            continue
+        # checked before int(): a number of thousands of digits would not even convert
+        digits = match["votes"].lstrip("0")
+        if len(digits) > MAX_VOTE_DIGITS or int(digits or "0") > MAX_COUNT:
+            errors.append(gettext("第 %(n)s 行：票数过大（不超过 %(max)s 票），请核对。") % {"n": number, "max": MAX_COUNT})
+            continue
+        name, votes = match["name"].strip(), int(digits or "0")
         tail = ""
         with_tail = ID_TAIL.match(name)
         if with_tail:
             name, tail = with_tail["name"].strip(), with_tail["tail"].upper()
-        if votes < 0:
-            errors.append(gettext("第 %(n)s 行“%(line)s”：票数不能为负数。") % {"n": number, "line": line})
-            continue
         found = [p for p in by_name.get(name, []) if not tail or p.id_number.upper().endswith(tail)]
         if not found:
             errors.append(gettext("第 %(n)s 行：本社区人员中没有“%(name)s”，请核对姓名或先登记人员。")
@@ -330,9 +361,9 @@ def parse_results(text: str, people: Any) -> tuple[list[tuple[Any, int]], list[s
 
 class RecommendationMeetingForm(forms.Form):
     held_on = forms.DateField(label=_("召开日期"), required=False, widget=DateInput)
-    expected = forms.IntegerField(label=_("应到人数"), min_value=0)
-    present = forms.IntegerField(label=_("实到人数"), min_value=0)
-    ballots = forms.IntegerField(label=_("收回推荐票"), min_value=0)
+    expected = count_field(_("应到人数"))
+    present = count_field(_("实到人数"))
+    ballots = count_field(_("收回推荐票"))
     results = forms.CharField(
         label=_("推荐结果（每行“姓名 票数”）"), required=False,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("王五 38\n李四 35")}),
@@ -364,11 +395,11 @@ class PreliminaryForm(forms.Form):
 
 class AppraisalForm(forms.Form):
     person = ObjectChoiceField(label=_("测评对象（现任成员）"))
-    ballots = forms.IntegerField(label=_("测评票数"), min_value=0)
-    excellent = forms.IntegerField(label=_("优秀"), min_value=0, initial=0)
-    competent = forms.IntegerField(label=_("称职"), min_value=0, initial=0)
-    basic = forms.IntegerField(label=_("基本称职"), min_value=0, initial=0)
-    incompetent = forms.IntegerField(label=_("不称职"), min_value=0, initial=0)
+    ballots = count_field(_("测评票数"))
+    excellent = count_field(_("优秀"), initial=0)
+    competent = count_field(_("称职"), initial=0)
+    basic = count_field(_("基本称职"), initial=0)
+    incompetent = count_field(_("不称职"), initial=0)
     held_on = forms.DateField(label=_("测评日期"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:

@@ -5,9 +5,10 @@ the allowed size, odd, with a chair and no near relatives. The committee is chec
 nomination, because members nominated as candidates withdraw during it.
 
 Nomination: enough live nominations for the margin (party: the 两推 preliminary list's size), both 两推
-meetings recorded and valid (party), no nominee under age. Vetting: no near relatives among the live
-nominations of a community (both committees), enough approved nominations for the margin. Publicity: the
-formal list exists, holds the margin, every candidate pledged and talked, the street approved it (party).
+meetings recorded and valid (party), no nominee under age (nor of unknown age: no election day). Vetting: no
+near relatives among the live nominations of a community (both committees), enough approved nominations for
+the margin. Publicity: no near relatives again (递补 approved meanwhile); the formal list exists, holds the
+margin, every candidate pledged and talked, the street approved it (party).
 Every collector reads any number of elections in a fixed number of queries.
 """
 
@@ -202,6 +203,9 @@ def register_all() -> None:
     gates.register("nomination", "nominations", "提名人数满足差额要求；党组织“两推”会议有效；被提名人年满 18 周岁",
                    collect=collect_nomination, check=rules.gate_nomination)
     gates.register("vetting", "nominee_relatives", "同一社区近亲属不同时被提名（两委合并）",
+                   collect=collect_relatives, check=rules.gate_nominee_relatives)
+    # replacements (递补) approved during the publicity are checked again before the formal list stands
+    gates.register("publicity", "nominee_relatives", "同一社区近亲属不同时被提名（含公示期间的递补人选）",
                    collect=collect_relatives, check=rules.gate_nominee_relatives)
     gates.register("vetting", "approved_margin", "审查通过的人选满足差额要求",
                    collect=collect_approved, check=rules.gate_approved)

@@ -205,16 +205,20 @@ def test_an_rc_election_from_nomination_to_voting_by_api_alone(org, users, time_
     assert dismissed.json()["status"] == "dismissed"
     published = clerk.post(f"{url}/candidate-list/publish/", {"published_on": day(1)}, format="json")
     assert published.status_code == 400 and "published_on" in published.json()["errors"]  # not in the future
+    # published while the publicity still runs: the formal list is published only after it
     published = clerk.post(f"{url}/candidate-list/publish/", {"published_on": day(0)}, format="json")
     assert published.status_code == 200, published.json()
     assert published.json()["published_on"] == day(0) and published.json()["margin_problems"] == []
+    assert blocker_codes(advance(clerk, election)) == {"publicity_not_over", "list_published_before_publicity_end"}
 
-    # -- the publicity runs through its last day; the day after, the election moves to voting
-    assert blocker_codes(advance(clerk, election)) == {"publicity_not_over"}
+    # -- the publicity runs through its last day; the day after, the list is published and the election moves
     time_machine.move_to(dt.datetime(2026, 3, 6, 23, 0, tzinfo=SHANGHAI))
-    assert blocker_codes(advance(clerk, election)) == {"publicity_not_over"}
+    assert "publicity_not_over" in blocker_codes(advance(clerk, election))
     time_machine.move_to(dt.datetime(2026, 3, 7, 8, 0, tzinfo=SHANGHAI))
     assert clerk.get(f"{url}/publicity/").json()["over"] is True
+    assert blocker_codes(advance(clerk, election)) == {"list_published_before_publicity_end"}
+    published = clerk.post(f"{url}/candidate-list/publish/", {"published_on": day(5)}, format="json")
+    assert published.status_code == 200, published.json()
     moved = advance(clerk, election)
     assert moved.status_code == 200, moved.json()
     assert moved.json()["stage"] == "voting"
@@ -261,13 +265,17 @@ def test_a_party_election_through_its_two_recommendation_meetings(org, users, cl
     assert [(r["person_name"], r["selected"]) for r in ranking["rows"]] == [
         ("甲一", True), ("乙二", True), ("丙三", True), ("丁四", True), ("戊五", False)]
 
+    # the preliminary list needs both meetings valid (分别超过应到会人数一半以上): the party members' meeting again
+    refused = clerk.post(f"{url}/preliminary-list/nominate/", {}, format="json")
+    assert refused.status_code == 400 and "党员推荐会议应到 40 人、实到 20 人" in refused.json()["detail"]
+    assert meeting("party_members", 40, 21, 21).json()["valid"] is True  # combined: 37 ballots, more than 18.5
     nominated = clerk.post(f"{url}/preliminary-list/nominate/",
                            {"positions": [{"person": members[0].pk, "position": "secretary"}]}, format="json")
     assert nominated.status_code == 201, nominated.json()
     created = {n["person_name"]: n for n in nominated.json()["created"]}
     assert set(created) == {"甲一", "乙二", "丙三", "丁四"}
     assert created["甲一"]["position"] == "secretary" and created["乙二"]["position"] == "member"
-    assert created["乙二"]["recommendation_votes"] == 14 and created["乙二"]["channel"] == "party_members"
+    assert created["乙二"]["recommendation_votes"] == 28 and created["乙二"]["channel"] == "party_members"
     again = clerk.post(f"{url}/preliminary-list/nominate/", {}, format="json")
     assert again.status_code == 400
 
@@ -281,7 +289,7 @@ def test_a_party_election_through_its_two_recommendation_meetings(org, users, cl
     filled = clerk.post(f"/api/v1/nominations/{gap}/fill-gap/", {}, format="json")
     assert filled.status_code == 201, filled.json()
     assert (filled.json()["person_name"], filled.json()["replaces"], filled.json()["recommendation_votes"],
-            filled.json()["status"], filled.json()["level"]) == ("戊五", gap, 11, "reviewing", "community")
+            filled.json()["status"], filled.json()["level"]) == ("戊五", gap, 22, "reviewing", "community")
     assert clerk.post(f"/api/v1/nominations/{gap}/fill-gap/", {}, format="json").status_code == 409
 
     # 民主测评 of the outgoing secretary (the factory's 现任甲)

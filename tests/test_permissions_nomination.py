@@ -90,11 +90,13 @@ class Place:
 
     @cached_property
     def party(self) -> Any:
-        """A party election in nomination: an incumbent, and a party members' meeting where three qualified."""
+        """A party election in nomination: an incumbent, and both 两推 meetings (valid) where three qualified."""
         party = self.election("nomination", body="party_committee")
         Incumbent.objects.create(election=party, person=self.nominee(), position="secretary")
         meeting = RecommendationMeeting.objects.create(election=party, kind="party_members", held_on=today(),
                                                        expected=50, present=45, ballots=45, recorded_by=self.who)
+        RecommendationMeeting.objects.create(election=party, kind="representatives", held_on=today(),
+                                             expected=30, present=25, ballots=25, recorded_by=self.who)
         for _ in range(3):
             RecommendationVote.objects.create(meeting=meeting, person=self.nominee(), votes=40)
         return party
@@ -105,9 +107,13 @@ class Place:
         party = self.election("vetting", body="party_committee")
         meeting = RecommendationMeeting.objects.create(election=party, kind="party_members", held_on=today(),
                                                        expected=50, present=45, ballots=45, recorded_by=self.who)
+        representatives = RecommendationMeeting.objects.create(
+            election=party, kind="representatives", held_on=today(), expected=30, present=25, ballots=25,
+            recorded_by=self.who)
         first, reserve = self.nominee(), self.nominee()
-        RecommendationVote.objects.create(meeting=meeting, person=first, votes=40)
-        RecommendationVote.objects.create(meeting=meeting, person=reserve, votes=30)
+        for person, votes in ((first, 40), (reserve, 30)):  # with the representatives' 20: over 35 of 70
+            RecommendationVote.objects.create(meeting=meeting, person=person, votes=votes)
+            RecommendationVote.objects.create(meeting=representatives, person=person, votes=20)
         return factories.nominate(party, person=first, status="rejected")
 
     # ---------------------------------------------------------------- vetting stage

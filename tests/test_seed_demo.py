@@ -85,7 +85,9 @@ def test_nomination_one_community_short_one_complete(demo):
         party = election[(name, PARTY)]
         meetings = {m.kind: m for m in RecommendationMeeting.objects.filter(election=party)}
         assert set(meetings) == {"party_members", "representatives"}
-        assert Nomination.objects.filter(election=party, channel="party_members").count() >= 7
+        # 东关's representatives' meeting was not quorate, so its 两推 is void and no preliminary list exists yet
+        expected = 0 if name == "东关社区" else 9
+        assert Nomination.objects.filter(election=party, channel="party_members").count() == expected
         # 民主测评 of every incumbent
         for body in (RC, PARTY):
             e = election[(name, body)]

@@ -758,3 +758,131 @@ def test_every_nomination_label_is_in_a_catalog():
               rules.LIST_APPROVAL_STATUSES, list(rules.NOMINEE_FLAGS.items()),
               list(election_rules.NOMINATION_CHANNELS.items())]
     assert {label for table in tables for _, label in table} - set(LABELS) == set()
+
+
+# --------------------------------------------------------------------------------------------
+# Bounds of the page forms (the API's): counts, vote strings, supporters
+# --------------------------------------------------------------------------------------------
+
+HUGE = "9" * 20
+
+
+def test_absurd_meeting_figures_and_votes_are_field_errors_not_a_server_error(client, users, party):
+    factories.nominee(party.community, name="王五")
+    client.force_login(users["community_clerk"])
+    url = f"/elections/{party.pk}/recommendations/party_members/"
+
+    bad = client.post(url, {"expected": HUGE, "present": HUGE, "ballots": HUGE, "results": f"王五 {HUGE}"})
+
+    assert bad.status_code == 200
+    for field in ("expected", "present", "ballots"):
+        assert field_errors(bad, field) == ["确保该值小于或等于10000000。"]
+    assert field_errors(bad, "results") == ["第 1 行：票数过大（不超过 10000000 票），请核对。"]
+    # thousands of digits would not even convert to an int; the line is named, the number not echoed
+    bad = client.post(url, meeting_data(results="王五 30\n王五 " + "9" * 5000))
+    assert bad.status_code == 200
+    assert field_errors(bad, "results") == ["第 2 行：票数过大（不超过 10000000 票），请核对。"]
+    bad = client.post(url, meeting_data(results="王五 10000001"))
+    assert field_errors(bad, "results") == ["第 1 行：票数过大（不超过 10000000 票），请核对。"]
+    assert not RecommendationMeeting.objects.exists()
+    # the bound itself is accepted by the form (the service then checks it against the ballots)
+    client.post(url, meeting_data(results="王五 0040"))
+    assert RecommendationMeeting.objects.get().votes.get().votes == 40
+
+
+def test_absurd_appraisal_counts_are_field_errors_not_a_server_error(client, users, party):
+    incumbent = Incumbent.objects.filter(election=party).get()
+    client.force_login(users["community_clerk"])
+
+    bad = client.post(f"/elections/{party.pk}/appraisals/", {
+        "person": incumbent.person_id, "ballots": HUGE, "excellent": HUGE, "competent": "0", "basic": "0",
+        "incompetent": "9" * 5000})
+
+    assert bad.status_code == 200
+    assert field_errors(bad, "ballots") == field_errors(bad, "excellent") == ["确保该值小于或等于10000000。"]
+    assert field_errors(bad, "incompetent")
+    assert not Appraisal.objects.exists()
+
+
+def test_split_names_normalises_each_name_and_keeps_the_order_and_the_repeats():
+    from candidates.forms import split_names
+
+    typed = "张 三\n\ufeff李四\u200d，ＡＢＣ\r\n\u3000王五\u2060 、\u200b\n张三\u200b\n\t"
+    assert split_names(typed) == ["张三", "李四", "ABC", "王五", "张三"]
+
+
+def test_more_than_5000_supporters_are_refused_on_the_field(client, users, rc):
+    person = factories.nominee(rc.community, name="王联名")
+    client.force_login(users["community_clerk"])
+
+    bad = client.post(f"/elections/{rc.pk}/nominations/add/", {
+        "person": person.pk, "position": "member", "channel": "joint_voters", "supporters": voters(5001)})
+
+    assert bad.status_code == 200
+    assert field_errors(bad, "supporters") == ["联名人最多 5000 人，现填了 5001 人：请核对名单。"]
+    assert not Nomination.objects.exists()
+
+
+def test_invisible_characters_do_not_make_one_supporter_count_twice(client, users, rc):
+    person = factories.nominee(rc.community, name="王联名")
+    client.force_login(users["community_clerk"])
+    url = f"/elections/{rc.pk}/nominations/add/"
+    data = {"person": person.pk, "position": "member", "channel": "joint_voters"}
+    # 18 voters and 张三 typed three ways (plain, with a zero-width space, spaced with a BOM): 21 lines, 19 people
+    padded = voters(18) + "\n张三\n张\u200b三\n 张 三\ufeff"
+
+    bad = client.post(url, {**data, "supporters": padded})
+
+    assert bad.status_code == 200
+    errors = field_errors(bad, "supporters")
+    assert any("联名人重复：张三" in e for e in errors), errors
+    assert not Nomination.objects.exists()
+
+    client.post(url, {**data, "supporters": voters(19) + "\n赵\u200b六\u3000"})
+    nomination = Nomination.objects.get()
+    assert len(nomination.supporters) == 20 and nomination.supporters[-2:] == ["选民18", "赵六"]
+
+
+# --------------------------------------------------------------------------------------------
+# Confirmation before irreversible actions (static/js/app.js asks; without it the form still posts)
+# --------------------------------------------------------------------------------------------
+
+
+def form_tag(html: str, action: str) -> str:
+    return re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>', html)[0]
+
+
+def test_withdrawing_a_nomination_asks_for_confirmation(client, users, rc):
+    nomination = factories.nominate(rc, person=factories.nominee(rc.community, name="王撤回"))
+    client.force_login(users["community_clerk"])
+    tag = form_tag(html_of(tab(client, rc, "nomination")), f"/nominations/{nomination.pk}/withdraw/")
+    assert 'data-confirm="确定撤回王撤回的提名？撤回后不能恢复。"' in tag
+    assert "data-confirm-when" not in tag  # asked whatever is typed
+
+
+def test_removing_a_candidate_asks_for_confirmation(client, users, publicity):
+    factories.formal_list(publicity)
+    candidate = Candidate.objects.filter(election=publicity).select_related("person").first()
+    client.force_login(users["community_clerk"])
+    tag = form_tag(html_of(tab(client, publicity, "candidates")), f"/candidates/{candidate.pk}/remove/")
+    assert f'data-confirm="确定将{candidate.person.name}移出正式候选人名单？' in tag
+
+
+# --------------------------------------------------------------------------------------------
+# /nominations/: a flat number of queries, rows spread over streets and communities
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/nominations/", "/nominations/?export=xlsx"])
+def test_the_nominations_page_and_export_do_not_grow_with_the_rows(client, org, users, url):
+    def spread(n, start):
+        for i in range(start, start + n):
+            community = factories.jurisdiction(f"社区{i}", "community", org["street" if i % 2 else "other_street"])
+            factories.nominate(factories.election(community, stage="nomination", prepared=False))
+
+    client.force_login(users["district_admin"])
+    spread(3, 0)
+    small = count(client, url)
+    spread(9, 3)
+    assert Nomination.objects.count() == 12
+    assert count(client, url) == small

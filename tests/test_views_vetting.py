@@ -509,6 +509,125 @@ def test_reports_are_registered_shown_overdue_and_closed(client, users, reviewer
     assert "（1 件，未办结 0 件，逾期 0 件）" in text_of(tab)
 
 
+def report_row(response, report) -> str:
+    return html_of(response).split(f'data-report="{report.pk}"')[1].split("</tr>")[0]
+
+
+def test_who_made_a_report_is_shown_only_to_its_registrant_and_those_who_handle_reports(
+        client, users, reviewers, election):
+    """对举报人的信息严格保密: the page, its export and its search follow the API (ReportSerializer)."""
+    from tests.conftest import api_as
+
+    n = nominate(election, "张三")
+    named = services.report_register(actor=users["street_staff"], election=election, nomination=n,
+                                     reporter="李举报", contact="13800000000", content="给选民送购物卡",
+                                     received_on=dt.date(2026, 3, 1))
+    anonymous = services.report_register(actor=users["street_staff"], election=election, nomination=n,
+                                         content="拉票", received_on=dt.date(2026, 3, 1))
+    hidden_from = [users["community_clerk"], reviewers["police"]]  # did not register it, do not handle reports
+    shown_to = [users["street_staff"], users["district_admin"], reviewers["discipline"]]
+    for user in hidden_from + shown_to:
+        sees = user in shown_to
+        api = {r["id"]: r for r in api_as(user).get("/api/v1/reports/").json()["results"]}
+        assert (api[named.pk]["reporter"] == "李举报") is sees, user.username  # the API's rule ...
+        client.force_login(user)
+        page = client.get(reverse("vetting-reports"))
+        row = report_row(page, named)
+        assert ("李举报" in row and "13800000000" in row) is sees, user.username  # ... is the page's
+        assert ("实名（已隐去）" in row) is not sees
+        assert "匿名" in report_row(page, anonymous)
+        export = {r[9]: r for r in sheet_rows(client.get(reverse("vetting-reports") + "?export=xlsx"))}
+        assert export["给选民送购物卡"][5:7] == (["李举报", "13800000000"] if sees else [None, None])
+        assert export["拉票"][5:7] == ["匿名", None]
+        # the search box must not confirm a name the page hides; the content is searched for everyone
+        found = client.get(reverse("vetting-reports") + "?q=李举报").context["rows"]
+        assert [row["r"] for row in found] == ([named] if sees else [])
+        assert [row["r"] for row in client.get(reverse("vetting-reports") + "?q=购物卡").context["rows"]] == [named]
+    # a clerk sees the reporter of a report the clerk registered
+    own = services.report_register(actor=users["community_clerk"], election=election, nomination=n,
+                                   reporter="王自报", content="x", received_on=dt.date(2026, 3, 1))
+    clerk = as_user(client, users["community_clerk"])
+    assert "王自报" in report_row(clerk.get(reverse("vetting-reports")), own)
+    assert [row["r"] for row in clerk.get(reverse("vetting-reports") + "?q=王自报").context["rows"]] == [own]
+
+
+def test_the_reports_page_and_export_do_not_grow_with_the_reports(client, org, users, reviewers):
+    def spread(n, start):
+        for i in range(start, start + n):
+            community = factories.jurisdiction(f"社区{i}", "community", org["street" if i % 2 else "other_street"])
+            e = factories.election(community, stage="vetting", prepared=False)
+            services.report_register(actor=users["district_admin"], election=e, nomination=nominate(e, f"甲{i}"),
+                                     reporter=f"某{i}", contact="139", content="x", received_on=TODAY)
+
+    def count(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    cases = [(user, url) for user in (users["district_admin"], reviewers["police"], reviewers["discipline"])
+             for url in (reverse("vetting-reports"), reverse("vetting-reports") + "?export=xlsx")]
+    spread(3, 0)
+    small = [count(user, url) for user, url in cases]
+    spread(9, 3)
+    assert Report.objects.count() == 12
+    assert [count(user, url) for user, url in cases] == small
+
+
+# --------------------------------------------------------------------------------------------
+# Confirmation before irreversible actions (static/js/app.js asks; without it the form still posts)
+# --------------------------------------------------------------------------------------------
+
+
+def form_tag(html: str, action: str) -> str:
+    return re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>', html)[0]
+
+
+def test_the_script_asks_before_a_form_with_data_confirm_is_sent():
+    from django.conf import settings
+
+    script = (settings.BASE_DIR / "static" / "js" / "app.js").read_text(encoding="utf-8")
+    assert 'addEventListener("submit"' in script and "window.confirm(" in script
+    assert "data-confirm-when" in script and "event.preventDefault()" in script
+    assert "://" not in script  # no external assets
+
+
+def test_irreversible_vetting_forms_ask_for_confirmation(client, users, reviewers, election, publicity_election):
+    admin = as_user(client, users["district_admin"])
+    tag = form_tag(html_of(admin.get(reverse("vetting-setup"))), reverse("vetting-departments"))
+    assert "其余联审部门均已审查通过的提名将立即审查通过" in tag and "data-confirm-when" not in tag
+
+    n = nominate(election, "王五")
+    clerk = as_user(client, users["community_clerk"])
+    tag = form_tag(html_of(clerk.get(review_url(n))), reverse("vetting-review-submit", args=[n.pk]))
+    assert 'data-confirm-when="decision=reject"' in tag  # only a reject asks
+    assert 'data-confirm="确定对王五提交“不通过”？引用不得情形的，即取消资格，不能撤销' in tag
+
+    assert post_review(clerk, n, "reject", ["unsuitable-07"], note="与现任委员系夫妻").status_code == 302
+    street = as_user(client, users["street_staff"])
+    tag = form_tag(html_of(street.get(review_url(n))), reverse("vetting-held-decide", args=[n.pk]))
+    assert 'data-confirm-when="decision=uphold"' in tag and "王五的资格将被取消" in tag
+
+    upheld = nominate(publicity_election, "赵六", status="approved", level="")
+    objection = services.objection_register(actor=users["community_clerk"], election=publicity_election,
+                                            nomination=upheld, objector="李某", content="反映", received_on=TODAY)
+    tab = street.get(reverse("election-detail", args=[publicity_election.pk]) + "?tab=publicity")
+    tag = form_tag(html_of(tab), reverse("vetting-objection-resolve", args=[objection.pk]))
+    assert 'data-confirm-when="status=upheld"' in tag and "赵六的资格将被取消" in tag
+
+    report = services.report_register(actor=users["street_staff"], election=election, nomination=reload(n),
+                                      content="拉票", received_on=TODAY)
+    discipline = as_user(client, reviewers["discipline"])
+    tag = form_tag(html_of(discipline.get(reverse("vetting-reports"))),
+                   reverse("vetting-report-close", args=[report.pk]))
+    assert 'data-confirm-when="rejects_nominee"' in tag and "取消王五的候选资格" in tag
+    # registering is not irreversible: no question asked
+    street = as_user(client, users["street_staff"])
+    assert "data-confirm" not in form_tag(html_of(street.get(reverse("vetting-reports"))),
+                                          reverse("vetting-report-register"))
+
+
 # --------------------------------------------------------------------------------------------
 # Excel
 # --------------------------------------------------------------------------------------------

@@ -360,11 +360,31 @@ def objection_list(*, election: Election) -> QuerySet[Objection]:
     return Objection.objects.filter(election=election).select_related("nomination__person", "resolved_by")
 
 
+def may_see_reporter(*, user: Any, report: Report) -> bool:
+    """Whether ``user`` may see who made a report (its reporter and contact: 对举报人的信息严格保密) — the worker
+    who registered it and those who handle reports (``vetting.handle_report``); the others see only that it
+    is 实名 or 匿名. The one rule for the page, its Excel export and the API (ReportSerializer)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return report.recorded_by_id == user.pk or user.has_perm("vetting.handle_report", report.election)
+
+
+def _reporter_visible(user: User) -> Q:
+    """The reports of :func:`report_list` whose reporter ``user`` may see, as a filter (the search by reporter
+    must not reveal what the page hides). Inside the user's jurisdiction ``vetting.handle_report`` depends on
+    the role alone, so checking it on the user's own jurisdiction decides it for every listed report."""
+    if user.is_superuser or (user.jurisdiction_id and user.has_perm("vetting.handle_report", user.jurisdiction)):
+        return Q()
+    return Q(recorded_by_id=user.pk)
+
+
 def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Report]:
     """Reports in the caller's jurisdiction. Filters: election, nomination, status, open, overdue, must, and
-    ``q`` (the nominee's name or pinyin, the reporter, the content)."""
+    ``q`` (the nominee's name or pinyin, the content, and the reporter — only where the caller may see it,
+    :func:`may_see_reporter`)."""
     filters = filters or {}
-    qs = Report.objects.select_related("election", "election__community", "nomination__person", "closed_by")
+    qs = Report.objects.select_related("election", "election__community", "election__community__parent",
+                                       "nomination__person", "closed_by")
     if not user.is_superuser:
         if not user.jurisdiction_id:
             return qs.none()
@@ -384,7 +404,8 @@ def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
     q = str(filters.get("q") or "").strip()
     if q:
         lowered = q.lower().replace(" ", "")
-        condition = Q(nomination__person__name__icontains=q) | Q(reporter__icontains=q) | Q(content__icontains=q)
+        condition = (Q(nomination__person__name__icontains=q) | (Q(reporter__icontains=q) & _reporter_visible(user))
+                     | Q(content__icontains=q))
         if lowered.isascii() and lowered.isalpha():
             condition |= (Q(nomination__person__name_initials__startswith=lowered)
                           | Q(nomination__person__name_pinyin__startswith=lowered))

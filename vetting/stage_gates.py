@@ -1,7 +1,9 @@
 """The gates the vetting app owns, registered with the elections app's registry in ready().
 
 Vetting: every live nomination decided (none reviewing or held). Publicity: the publicity recorded, long
-enough and over; every objection resolved; every must-investigate report about a live nomination closed.
+enough and over, covering every formal candidate (one approved after it began — a 递补 — needs a new one);
+the party's 批复 and the list's publication after it ended (公示 → 请示批复 → 公布); every objection resolved;
+every must-investigate report about a live nomination closed.
 Each collector reads many elections in a fixed number of queries.
 """
 
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from candidates.models import Nomination
+from candidates.models import Candidate, CandidateList, Nomination
 from elections import gates
 
 from . import rules
@@ -46,14 +48,30 @@ def collect_decisions(elections: list[Any]) -> dict[int, rules.DecisionFacts]:
 
 
 def collect_publicity(elections: list[Any]) -> dict[int, rules.PublicityFacts]:
+    """Three queries: the publicities, the formal lists' approval and publication, and the formal lists'
+    nominations with the day each was approved."""
     today = timezone.localdate()
-    found = {p.election_id: p for p in Publicity.objects.filter(election__in=[e.pk for e in elections])}
-    return {
-        e.pk: rules.PublicityFacts(
-            found[e.pk].starts_on if e.pk in found else None, found[e.pk].ends_on if e.pk in found else None, today
+    ids = [e.pk for e in elections]
+    found = {p.election_id: p for p in Publicity.objects.filter(election__in=ids)}
+    lists = {cl.election_id: cl for cl in CandidateList.objects.filter(election__in=ids)}
+    listed: dict[int, list[rules.ListedApproval]] = {pk: [] for pk in ids}
+    for election_id, name, decided_at in (
+        Candidate.objects.filter(election__in=ids)
+        .order_by("position", "order", "id")
+        .values_list("election_id", "person__name", "nomination__decided_at")
+    ):
+        day = timezone.localtime(decided_at).date() if decided_at is not None else None
+        listed[election_id].append(rules.ListedApproval(name, day))
+    facts: dict[int, rules.PublicityFacts] = {}
+    for e in elections:
+        p, cl = found.get(e.pk), lists.get(e.pk)
+        facts[e.pk] = rules.PublicityFacts(
+            p.starts_on if p else None, p.ends_on if p else None, today,
+            body=e.body, sources=dict(e.rulebook.sources or {}), listed=tuple(listed[e.pk]),
+            approval=cl.approval if cl else "", approval_on=cl.approval_on if cl else None,
+            published_on=cl.published_on if cl else None,
         )
-        for e in elections
-    }
+    return facts
 
 
 def collect_objections_reports(elections: list[Any]) -> dict[int, rules.ObjectionReportFacts]:
@@ -78,7 +96,7 @@ def collect_objections_reports(elections: list[Any]) -> dict[int, rules.Objectio
 def register_all() -> None:
     gates.register("vetting", "nominations_decided", "每名被提名人均已完成社区初审、街道全面审查和区级联审",
                    collect=collect_decisions, check=rules.gate_nominations_decided)
-    gates.register("publicity", "publicity", "候选人公示已登记、期限足够且已期满",
+    gates.register("publicity", "publicity", "候选人公示已登记、期限足够、已期满且覆盖每名正式候选人；批复和公布在公示期满后",
                    collect=collect_publicity, check=rules.gate_publicity)
     gates.register("publicity", "objections_reports", "公示异议和涉及被提名人的必查举报均已办结",
                    collect=collect_objections_reports, check=rules.gate_objections_reports)

@@ -26,6 +26,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from candidates import services as people
 from candidates.models import Candidate, CommitteeMember, Incumbent, Nomination, Person
 from elections import services
@@ -141,6 +143,10 @@ class Stages:
         self.advance("vetting")
         for nomination in rc + party:
             self.review_to(nomination, "approved")
+        # In this story the vetting ended two weeks ago, before either publicity began; the services stamp
+        # approvals "now", so the demo dates them back (publicity must cover every approved nominee).
+        Nomination.objects.filter(election__in=[self.rc, self.party], status="approved").update(
+            decided_at=timezone.now() - dt.timedelta(days=14))
         self.advance("publicity")
         # RC: the publicity is over, the formal list complete and published: ready for voting
         vetting.publicity_set(actor=self.clerk, election=self.rc, starts_on=self.ago(12), ends_on=self.ago(6),
@@ -239,6 +245,8 @@ class Stages:
         people.recommendation_meeting_record(
             actor=self.clerk, election=self.party, kind="representatives", expected=expected, present=present,
             ballots=present, results=representatives, held_on=self.ago(8))
+        if not representatives_valid:
+            return []  # 两推 is void until the representatives meet again: no preliminary list yet
         outcome = people.preliminary_nominate(actor=self.clerk, election=self.party, positions={
             recommended[0].pk: "secretary", recommended[1].pk: "deputy_secretary"})
         return outcome.created

@@ -58,6 +58,10 @@ LIST_APPROVAL_LABELS = dict(LIST_APPROVAL_STATUSES)
 
 # Channels that the street (not the community) uses.
 STREET_CHANNELS = frozenset({"street_party_committee"})
+# The 两推 channels: a nomination by them rests on the recorded recommendation meetings' votes.
+TWO_RECOMMENDATION_CHANNELS = frozenset({"party_members", "masses"})
+TWO_RECOMMENDATION_SOURCE = ("seed 003：参加推荐的党员和居民代表分别超过应到会人数一半以上，推荐有效；在得票数超过"
+                             "推荐票一半以上的党员中确定初步人选，缺额人选在未当选得票数多的被推荐人中另行推荐产生")
 
 # --------------------------------------------------------------------------------------------
 # Sources: the rulebook item a rule comes from (the rules dict carries values only)
@@ -186,8 +190,13 @@ def nominee_problems(
     already_live: bool = False,
     party_member: bool = True,
     other_nominations: Sequence[OtherNomination] = (),
+    rejected_outcome: str | None = None,
 ) -> dict[str, list[str]]:
-    """What bars this person from this nomination, by field (``person``, ``position``); empty: nothing."""
+    """What bars this person from this nomination, by field (``person``, ``position``); empty: nothing.
+
+    ``rejected_outcome``: the outcome of the person's rejected nomination in this election (None: none). A
+    nominee found unfit in vetting is not nominated again in the same election; a withdrawn one may be. Without
+    an election day the nominee's age on it cannot be checked: refused."""
     errors: dict[str, list[str]] = {}
     allowed = dict(POSITIONS_BY_BODY.get(body, []))
     if position not in allowed:
@@ -197,13 +206,19 @@ def nominee_problems(
         errors.setdefault("position", []).append(
             f"本次选举的职数方案中没有“{position_label(position)}”（职数：{seat_plan_text(seats)}）。")
     minimum = int(rules.get("min_voter_age", 18))
-    if election_day is not None:
+    if election_day is None:
+        errors.setdefault("person", []).append(
+            f"尚未确定选举日，无法核对被提名人在选举日是否年满 {minimum} 周岁。")
+    else:
         age = age_on(birth_date, election_day)
         if age < minimum:
             errors.setdefault("person", []).append(
                 f"{name}在选举日（{election_day:%Y-%m-%d}）未满 {minimum} 周岁（{age} 周岁），不能被提名。")
     if already_live:
         errors.setdefault("person", []).append(f"{name}在本次选举中已被提名（审查中或已通过），不能重复提名。")
+    if rejected_outcome is not None:
+        errors.setdefault("person", []).append(
+            f"{name}的提名已在资格审查中未通过（{rejected_outcome.strip().rstrip('。') or '未通过'}），不能再次提名。")
     if body == "party_committee" and not party_member:
         errors.setdefault("person", []).append(f"社区党组织委员会委员、书记、副书记人选须为中共党员：{name}不是党员。")
     for other in other_nominations:
@@ -378,6 +393,7 @@ class PreliminaryList:
     valid_kinds: tuple[str, ...]
     invalid_kinds: tuple[str, ...]
     tie_at_cut: bool = False  # the last selected and the first reserve have equal votes
+    others: tuple[Ranked, ...] = ()  # recommended with votes but not more than half: 另行推荐 for a 缺额
 
     @property
     def qualifying(self) -> tuple[int, ...]:
@@ -414,8 +430,55 @@ def preliminary_list(
     rows = [Ranked(pid, v, counts[v] > 1) for pid, v in ranked]
     selected, reserves = tuple(rows[:size]), tuple(rows[size:])
     tie_at_cut = bool(selected and reserves and selected[-1].votes == reserves[0].votes)
+    qualified = {pid for pid, _ in ranked}
+    others = tuple(Ranked(pid, v) for pid, v in sorted(combined.items(), key=lambda item: (-item[1], item[0]))
+                   if pid not in excluded and pid not in qualified and v > 0)
     return PreliminaryList(size, selected, reserves, max(0, size - len(rows)), ballots,
-                           tuple(m.kind for m in valid), invalid, tie_at_cut)
+                           tuple(m.kind for m in valid), invalid, tie_at_cut, others)
+
+
+def share_text(share: Fraction | str) -> str:
+    """"一半" for 1/2, else the fraction as written (2/3)."""
+    f = _fraction(share)
+    return "一半" if f == Fraction(1, 2) else f"{f.numerator}/{f.denominator}"
+
+
+def meeting_problems(meetings: Sequence[Any], share: Fraction | str = "1/2") -> list[str]:
+    """Why the 两推 does not count yet, one message per meeting: each of the two meetings (objects with
+    ``kind``, ``expected``, ``present``) recorded, and attended by more than ``share`` of those expected."""
+    recorded = {m.kind: m for m in meetings}
+    problems: list[str] = []
+    for kind, label in RECOMMENDATION_KINDS:
+        meeting = recorded.get(kind)
+        if meeting is None:
+            problems.append(f"尚未登记{label}结果。")
+        elif not meeting_valid(meeting.present, meeting.expected, share):
+            problems.append(f"{label}应到 {meeting.expected} 人、实到 {meeting.present} 人，未超过应到人数的"
+                            f"{share_text(share)}，推荐无效。")
+    return problems
+
+
+def recommendation_standing(
+    *, name: str, person_id: int, ranking: PreliminaryList, replacement: bool = False,
+    votes_over: Fraction | str = "1/2",
+) -> tuple[int | None, str]:
+    """(combined votes, problem) of a nomination by a 两推 channel. A qualifier (more than half of the combined
+    ballots of the valid meetings) may be nominated; a 递补 may also take a recommended person with fewer votes
+    (缺额人选在得票多的被推荐人中另行推荐). Problem "" when allowed."""
+    for row in ranking.selected + ranking.reserves:
+        if row.person_id == person_id:
+            return row.votes, ""
+    other = next((r for r in ranking.others if r.person_id == person_id), None)
+    if other is not None and replacement:
+        return other.votes, ""
+    half = share_text(votes_over)
+    rule = f"党员推荐、群众推荐的人选须在“两推”得票数超过推荐票{half}以上的党员中确定"
+    if other is None:
+        if replacement:
+            return None, f"{name}在“两推”中没有得票：递补人选须在得票多的被推荐人中另行推荐。"
+        return None, f"{name}在“两推”中没有得票：{rule}。"
+    return other.votes, (f"{name}在“两推”中合计得票 {other.votes} 票，未超过推荐票（{ranking.ballots} 张）的{half}："
+                         f"{rule}；得票未过半的被推荐人只能在递补缺额时另行推荐。")
 
 
 def next_by_votes(ranked: Sequence[Ranked], taken: set[int] | frozenset[int]) -> Ranked | None:

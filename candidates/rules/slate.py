@@ -258,6 +258,14 @@ def gate_nomination(facts: NominationGateFacts, rules: Mapping[str, Any]) -> lis
                 "重新召开到会人数符合要求的推荐会议，并登记新的结果。",
             ))
     minimum = int(rules.get("min_voter_age", 18))
+    if facts.election_day is None and facts.nominees:
+        blockers.append(Blocker(
+            "nominee_age_unknown",
+            f"尚未确定选举日，无法核对 {len(facts.nominees)} 名被提名人在选举日是否年满 {minimum} 周岁："
+            f"{_names([n.name for n in facts.nominees])}。",
+            src("min_voter_age"),
+            "在选举信息中填写选举日，再核对被提名人的年龄。",
+        ))
     if facts.election_day is not None:
         young = [f"{n.name}（{age_on(n.birth_date, facts.election_day)} 周岁）" for n in facts.nominees
                  if age_on(n.birth_date, facts.election_day) < minimum]
@@ -330,6 +338,11 @@ def gate_approved(facts: ApprovedFacts, rules: Mapping[str, Any]) -> list[Blocke
 # Gates: publicity and the formal list
 # --------------------------------------------------------------------------------------------
 
+# The rulebook has no parameter for the street's 批复 of the 预备人选 (``party_request_required`` is the request
+# to convene the members' meeting, an earlier step): the seed's own words, with no number to contradict.
+LIST_APPROVAL_SOURCE = ("seed 003：公示结束后，社区党组织向街道党工委上报确定候选人预备人选的请示，"
+                        "街道党工委作出批复")
+
 
 @dataclass(frozen=True)
 class ListedCandidate:
@@ -398,7 +411,7 @@ def gate_candidate_list(facts: CandidateListFacts, rules: Mapping[str, Any]) -> 
         blockers.append(Blocker(
             "candidate_list_not_approved",
             message,
-            "seed 003：社区党组织上报候选人预备人选的请示，街道党工委作出批复",
+            LIST_APPROVAL_SOURCE,
             "公示结束后将候选人预备人选名单报街道党工委，待批复同意。" if facts.approval != "returned"
             else "按批复意见调整名单后重新报送。",
         ))

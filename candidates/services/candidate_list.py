@@ -35,6 +35,7 @@ from .nomination import (
     _require_party,
     _seats,
     _today,
+    _void_approval,
 )
 
 
@@ -104,15 +105,6 @@ def _editable_list(election: Election, what: str) -> CandidateList:
     if cl.published_on is not None:
         raise Conflict(f"正式候选人名单已于 {cl.published_on:%Y-%m-%d} 公布，不能再调整。")
     return cl
-
-
-def _void_approval(cl: CandidateList) -> str:
-    """A changed list needs the street's 批复 again."""
-    if cl.approval in {"submitted", "approved"}:
-        cl.approval, cl.approval_on, cl.approval_by = "", None, None
-        cl.save()
-        return "；名单已变动，须重新报街道批复"
-    return ""
 
 
 def _candidate_state(c: Candidate) -> dict[str, Any]:
@@ -217,7 +209,10 @@ def candidate_list_publish(*, actor: User, election: Election, published_on: dt.
 
 @transaction.atomic
 def candidate_list_submit(*, actor: User, election: Election) -> CandidateList:
-    """Party: the community party organisation submits the 候选人预备人选 to the street for its 批复."""
+    """Party: the community party organisation submits the 候选人预备人选 to the street for its 批复.
+
+    An approved list may be submitted again: the 批复 comes after the publicity (公示 → 请示批复), so one
+    given before the publicity was over is asked for again (the publicity gate says so)."""
     _require(actor, "candidates.manage_candidates", election)
     election = _lock(election)
     require_stage(election, LIST_STAGES, "报送候选人预备人选")
@@ -225,13 +220,15 @@ def candidate_list_submit(*, actor: User, election: Election) -> CandidateList:
     cl = _list_for(election)
     if not _list_counts(election):
         raise ApplicationError("候选人名单为空，不能报送。", {})
-    if cl.approval in {"submitted", "approved"}:
-        raise Conflict("名单已报送，等待批复。" if cl.approval == "submitted" else "名单已批复同意。")
-    before = snapshot(cl, ["approval", "approval_reply"])
+    if cl.approval == "submitted":
+        raise Conflict("名单已报送，等待批复。")
+    before = snapshot(cl, ["approval", "approval_reply", "approval_on"])
+    again = (f"重新报送候选人预备人选名单（{cl.approval_on:%Y-%m-%d} 的批复作废），请街道党工委批复"
+             if cl.approval == "approved" and cl.approval_on else "报送候选人预备人选名单，请街道党工委批复")
     cl.approval, cl.approval_reply, cl.approval_on, cl.approval_by = "submitted", "", None, None
     cl.save()
     record_event(actor=actor, action="candidate_list.submit", obj=cl, election=election, before=before,
-                 after=snapshot(cl, ["approval", "approval_reply"]), summary="报送候选人预备人选名单，请街道党工委批复")
+                 after=snapshot(cl, ["approval", "approval_reply", "approval_on"]), summary=again)
     notify_election(election, roles=["street_staff"], key=f"candidate_list:{cl.pk}:submitted:{cl.updated_at:%Y%m%d%H%M%S%f}",
                     title=f"候选人预备人选待批复：{election.community.name}",
                     message=f"{election.title}：社区党组织报送了候选人预备人选名单。")

@@ -2,7 +2,11 @@
 
 Every service is keyword-only, atomic, permission- and stage-checked, and records one event per change.
 ``nomination_set_outcome`` is the vetting app's entry point for status changes (not permission-checked:
-its caller checked its own permission).
+its caller checked its own permission); a nomination that leaves the formal list that way voids the list's
+批复 and publication (``_void_approval``, shared with the formal-list services).
+
+A nomination by the 两推 channels (党员推荐, 群众推荐) rests on both recommendation meetings, valid: the person
+is a qualifier of the combined ranking, or, for a 递补, at least recommended (另行推荐).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from .. import rules
 from ..models import (
     Appraisal,
     Candidate,
+    CandidateList,
     Incumbent,
     Nomination,
     Person,
@@ -76,14 +81,25 @@ def nomination_set_outcome(
     nomination.version += 1
     nomination.save(update_fields=["status", "level", "outcome", "decided_at", "version"])
     removed = ""
+    after = _nomination_state(nomination)
     if status not in rules.LIVE_STATUSES:
         deleted, _ = Candidate.objects.filter(nomination=nomination).delete()
         if deleted:
             removed = "，并从正式候选人名单中移除"
             _renumber(nomination.election)
+            # the list the street approved or the community published is no longer the list: this path
+            # cannot be refused (an upheld objection, a report, a withdrawal), so it voids both
+            cl = CandidateList.objects.select_for_update().filter(election_id=nomination.election_id).first()
+            if cl is not None:
+                list_before = snapshot(cl, ["approval", "approval_on", "published_on"])
+                note = _void_approval(cl)
+                if note:
+                    removed += note
+                    before["candidate_list"] = list_before
+                    after["candidate_list"] = snapshot(cl, ["approval", "approval_on", "published_on"])
     record_event(
         actor=actor, action=action, obj=nomination, election=nomination.election,
-        before=before, after=_nomination_state(nomination),
+        before=before, after=after,
         summary=f"{nomination.person.name}（{nomination.get_position_display()}）："
         f"{rules.NOMINATION_STATUS_LABELS[status]}{removed}" + (f"。{outcome}" if outcome else ""),
     )
@@ -93,6 +109,22 @@ def nomination_set_outcome(
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _void_approval(cl: CandidateList) -> str:
+    """A changed formal list: the street's 批复 (party) no longer covers it, and a recorded publication
+    (张榜公布) showed another list. Both are cleared; the returned note (for the event summary) says what must
+    be done again, "" when nothing was voided. Used by every path that changes the list."""
+    notes = []
+    if cl.approval in {"submitted", "approved"}:
+        cl.approval, cl.approval_on, cl.approval_by = "", None, None
+        notes.append("名单已变动，须重新报街道批复")
+    if cl.published_on is not None:
+        notes.append(f"已于 {cl.published_on:%Y-%m-%d} 公布的正式候选人名单已变动，须重新公布")
+        cl.published_on, cl.published_by = None, None
+    if notes:
+        cl.save()
+    return "".join(f"；{n}" for n in notes)
 
 
 def _lock(election: Election) -> Election:
@@ -128,13 +160,16 @@ def _other_live(election: Election, person: Person) -> list[rules.OtherNominatio
 
 def _nominee_errors(election: Election, person: Person, position: str, effective: dict[str, Any],
                     exclude_pk: int | None = None) -> dict[str, list[str]]:
-    live = Nomination.objects.filter(election=election, person=person, status__in=rules.LIVE_STATUSES)
+    mine = Nomination.objects.filter(election=election, person=person)
     if exclude_pk is not None:
-        live = live.exclude(pk=exclude_pk)
+        mine = mine.exclude(pk=exclude_pk)
+    statuses = dict(mine.values_list("status", "outcome").order_by("pk"))  # the latest of a status wins
+    live = any(status in rules.LIVE_STATUSES for status in statuses)
     return rules.nominee_problems(
         name=person.name, birth_date=person.birth_date, election_day=election.election_day, body=election.body,
-        position=position, seats=_seats(election), rules=effective, already_live=live.exists(),
+        position=position, seats=_seats(election), rules=effective, already_live=live,
         party_member=person.party_member, other_nominations=_other_live(election, person),
+        rejected_outcome=statuses.get("rejected"),
     )
 
 
@@ -144,9 +179,12 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str
     return errors
 
 
-def _check_replaces(election: Election, replaces: Nomination, position: str) -> dict[str, list[str]]:
+def _check_replaces(election: Election, replaces: Nomination, position: str,
+                    person: Person | None = None) -> dict[str, list[str]]:
     if replaces.election_id != election.pk:
         return {"replaces": ["被递补的提名不属于本次选举。"]}
+    if person is not None and replaces.person_id == person.pk:
+        return {"person": [f"递补人选须是被递补者以外的人：{person.name}不能递补自己的提名。"]}
     if replaces.status not in {"rejected", "withdrawn"}:
         return {"replaces": [f"{replaces.person.name}的提名仍在{rules.NOMINATION_STATUS_LABELS[replaces.status]}，"
                              "只有未通过或已撤回的提名才能递补。"]}
@@ -196,13 +234,21 @@ def nomination_submit(
         errors.setdefault("channel" if channel not in channels else "supporters", []).append(problem)
     _merge(errors, _nominee_errors(election, person, position, effective))
     if replaces is not None:
-        _merge(errors, _check_replaces(election, replaces, position))
+        _merge(errors, _check_replaces(election, replaces, position, person))
+    votes: int | None = None
+    basis = (basis or "").strip()
+    if election.body == "party_committee" and channel in rules.TWO_RECOMMENDATION_CHANNELS:
+        votes, problem = _two_recommendations(election, effective, person, replacement=replaces is not None)
+        if problem:
+            errors.setdefault("person", []).append(problem)
+        elif not basis:
+            basis = f"“两推”合计得票 {votes} 票"
     if errors:
         raise ApplicationError("提名不符合规定。", errors)
     nomination = Nomination.objects.create(
         election=election, person=person, position=position, channel=channel, supporters=names,
-        basis=(basis or "").strip()[:200], status="reviewing", level="community", replaces=replaces,
-        submitted_by=actor,
+        basis=basis[:200], status="reviewing", level="community", replaces=replaces,
+        recommendation_votes=votes, submitted_by=actor,
     )
     support = f"，{len(names)} 人联名" if names else ""
     record_event(actor=actor, action="nomination.submit", obj=nomination, election=election,
@@ -368,6 +414,30 @@ def _ranking(election: Election, effective: dict[str, Any]) -> rules.Preliminary
                                   votes_over=effective["recommendation_votes_over"], excluded=excluded)
 
 
+def _require_election_day(election: Election, effective: dict[str, Any]) -> None:
+    if election.election_day is None:
+        raise Conflict(f"尚未确定选举日，无法核对被提名人在选举日是否年满 {int(effective.get('min_voter_age', 18))} 周岁。")
+
+
+def _meeting_problems(election: Election, effective: dict[str, Any]) -> list[str]:
+    """Both 两推 meetings recorded and each attended by more than half of those expected, else why not."""
+    return rules.meeting_problems(list(RecommendationMeeting.objects.filter(election=election)),
+                                  effective["recommendation_attendance_over"])
+
+
+def _two_recommendations(election: Election, effective: dict[str, Any], person: Person,
+                         replacement: bool) -> tuple[int | None, str]:
+    """(combined votes, problem) of a 党员推荐 / 群众推荐 nomination: it rests on a valid 两推."""
+    problems = _meeting_problems(election, effective)
+    if problems:
+        return None, ("党员推荐、群众推荐的提名以有效的“两推”结果为依据：" + "".join(problems)
+                      + f"（{rules.TWO_RECOMMENDATION_SOURCE}）")
+    votes, problem = rules.recommendation_standing(
+        name=person.name, person_id=person.pk, ranking=_ranking(election, effective), replacement=replacement,
+        votes_over=effective["recommendation_votes_over"])
+    return votes, problem
+
+
 @dataclass
 class PreliminaryOutcome:
     created: list[Nomination]
@@ -382,17 +452,21 @@ def preliminary_nominate(
 ) -> PreliminaryOutcome:
     """Nominate the 两推 preliminary list (初步人选): the top ceil(seats × (1 + preliminary_margin)) party
     members with more than half of the combined ballots of the valid meetings, by votes. ``positions``
-    maps person id → position (default 委员). People already nominated in this election are skipped."""
+    maps person id → position (default 委员). People already nominated in this election are skipped.
+    Refused unless both meetings are recorded and each valid (分别超过应到会人数一半以上，推荐有效), and
+    unless the election day is set (the nominees' age is checked on it)."""
     _require(actor, "candidates.record_recommendation", election)
     election = _lock(election)
     require_stage(election, NOMINATION_STAGES, "确定初步人选")
     _require_party(election, "按“两推”结果确定初步人选")
-    if not RecommendationMeeting.objects.filter(election=election).exists():
-        raise ApplicationError("尚未登记“两推”会议结果。", {})
     effective = election.effective_rules()
+    _require_election_day(election, effective)
+    problems = _meeting_problems(election, effective)
+    if problems:
+        share = rules.share_text(effective["recommendation_attendance_over"])
+        raise ApplicationError("“两推”推荐无效或未完成，不能确定初步人选：" + "".join(problems)
+                               + f"党员推荐会议和居民代表推荐会议须分别超过应到会人数的{share}，推荐方为有效。", {})
     ranking = _ranking(election, effective)
-    if not ranking.valid_kinds:
-        raise ApplicationError("“两推”会议到会人数均未过半，推荐无效，不能确定初步人选。", {})
     positions = positions or {}
     taken = set(Nomination.objects.filter(election=election).values_list("person_id", flat=True))
     people = Person.objects.in_bulk([r.person_id for r in ranking.selected])
@@ -430,7 +504,8 @@ def preliminary_nominate(
 @transaction.atomic
 def nomination_fill_gap(*, actor: User, rejected_nomination: Nomination) -> Nomination:
     """递补 (party): the next qualifier of the 两推 by combined votes, not yet nominated in this election,
-    is nominated in place of a rejected or withdrawn nominee. (RC: submit a nomination with ``replaces``.)"""
+    is nominated in place of a rejected or withdrawn nominee. (RC: submit a nomination with ``replaces``; a
+    party 缺额 beyond the qualifiers: submit a 两推 nomination with ``replaces`` of a recommended person.)"""
     _require(actor, "candidates.record_recommendation", rejected_nomination.election)
     election = _lock(rejected_nomination.election)
     require_stage(election, REPLACEMENT_STAGES, "递补")
@@ -441,6 +516,10 @@ def nomination_fill_gap(*, actor: User, rejected_nomination: Nomination) -> Nomi
     if errors:
         raise Conflict(next(iter(errors.values()))[0])
     effective = election.effective_rules()
+    _require_election_day(election, effective)
+    problems = _meeting_problems(election, effective)
+    if problems:
+        raise Conflict("“两推”推荐无效或未完成，不能按得票递补：" + "".join(problems))
     ranking = _ranking(election, effective)
     taken = set(Nomination.objects.filter(election=election).values_list("person_id", flat=True))
     barred: set[int] = set()

@@ -35,6 +35,29 @@
     });
   }
 
+  /* <form data-confirm="…"> asks before an irreversible action; data-confirm-when="name=value" asks only when
+     the form would send that value (a checked radio or checkbox, a chosen option). Cancelling keeps the page
+     as it is. Without this file the form simply submits. */
+  function confirmBeforeSubmit(event) {
+    var form = event.target;
+    if (!form || form.nodeName !== "FORM" || !form.hasAttribute("data-confirm")) { return; }
+    var when = form.getAttribute("data-confirm-when");
+    if (when) {
+      var at = when.indexOf("=");
+      var name = at < 0 ? when : when.slice(0, at);
+      var value = at < 0 ? null : when.slice(at + 1);
+      var sent = Array.prototype.filter.call(form.elements, function (field) {
+        if (field.name !== name || field.disabled) { return false; }
+        if (field.type === "checkbox" || field.type === "radio") { return field.checked; }
+        return true;
+      }).map(function (field) { return field.value; });
+      if (value === null ? sent.length === 0 : sent.indexOf(value) < 0) { return; }
+    }
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+  }
+
+  document.addEventListener("submit", confirmBeforeSubmit);
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("select[data-filterable]"), filterable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-check-all]"), checkAll);

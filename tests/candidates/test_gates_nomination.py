@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 OWN = {
     "nominations_insufficient", "recommendation_meeting_missing", "recommendation_meeting_invalid",
-    "nominee_underage", "nominee_relatives", "approved_insufficient", "candidate_list_missing",
+    "nominee_underage", "nominee_age_unknown", "nominee_relatives", "approved_insufficient", "candidate_list_missing",
     "candidate_margin", "pledge_missing", "talk_missing", "candidate_list_not_approved",
 }
 
@@ -106,6 +106,18 @@ def test_underage_nominee_blocks_the_nomination_stage(org):
     assert "小明（17 周岁）" in blocker(election, "nominee_underage").message
 
 
+def test_nominees_without_an_election_day_block_the_nomination_stage(org):
+    election = factories.election(org["community"], stage="nomination", election_day=None)
+    assert codes(election) == ["nominations_insufficient"]  # no nominee: nothing to check yet
+    factories.approved_slate(election, status="reviewing")
+    assert codes(election) == ["nominee_age_unknown"]
+    found = blocker(election, "nominee_age_unknown")
+    assert found.message.startswith("尚未确定选举日，无法核对 10 名被提名人在选举日是否年满 18 周岁：")
+    assert found.source == "城市居民委员会组织法 第八条"
+    Election.objects.filter(pk=election.pk).update(election_day=dt.date(2030, 1, 10))
+    assert codes(election) == []
+
+
 def test_supervision_nomination_gate(org):
     election = factories.election(org["community"], body="supervision_committee", stage="nomination",
                                   seats={"chair": 1, "member": 2})
@@ -145,6 +157,20 @@ def test_near_relatives_across_the_two_committees(org):
     father_nomination.status = "rejected"
     father_nomination.save()
     assert codes(rc) == []
+
+
+def test_near_relatives_are_checked_again_in_the_publicity_stage(org):
+    """A replacement (递补) approved during the publicity is checked like the others."""
+    names = {(g.stage, g.name) for g in gates.registered()}
+    assert ("publicity", "nominee_relatives") in names
+    election = factories.election(org["community"], stage="publicity")
+    listed = factories.formal_list(election)
+    assert codes(election) == []
+    wife = factories.nominee(org["community"], name="白妻")
+    factories.relate(listed[0].person, wife, "spouse")
+    factories.nominate(election, person=wife, status="approved")
+    assert codes(election) == ["nominee_relatives"]
+    assert f"{wife.name}（居民委员会委员）" in blocker(election, "nominee_relatives").message
 
 
 def test_relatives_in_another_campaign_do_not_count(org):

@@ -164,6 +164,19 @@ def test_position_outside_the_seat_plan():
     assert problems(position="secretary")["position"] == ["居民委员会的职位只能是主任、副主任、委员。"]
 
 
+def test_a_nominee_rejected_in_vetting_is_not_nominated_again():
+    found = problems(rejected_outcome="社区初审不通过，不得情形：受过刑事处罚的。")
+    assert found == {"person": ["张三的提名已在资格审查中未通过（社区初审不通过，不得情形：受过刑事处罚的），不能再次提名。"]}
+    assert problems(rejected_outcome="")["person"] == ["张三的提名已在资格审查中未通过（未通过），不能再次提名。"]
+    assert problems(rejected_outcome=None) == {}  # none rejected (a withdrawn one may be nominated again)
+
+
+def test_without_an_election_day_the_age_cannot_be_checked():
+    found = problems(election_day=None)
+    assert found == {"person": ["尚未确定选举日，无法核对被提名人在选举日是否年满 18 周岁。"]}
+    assert "年满 16 周岁" in problems(election_day=None, rules=rc(min_voter_age=16))["person"][0]
+
+
 def test_party_nominees_are_party_members():
     found = problems(body="party_committee", rules=party(), seats={"secretary": 1, "member": 4},
                      party_member=False)
@@ -295,6 +308,47 @@ def test_short_list_reports_how_many_are_missing():
 def test_excluded_people_are_not_ranked():
     result = rules.preliminary_list([meeting("party_members", 10, 9, 9, {1: 9, 2: 8})], 1, "0", excluded={1})
     assert [r.person_id for r in result.selected] == [2]
+
+
+def test_recommended_below_half_are_kept_for_another_recommendation():
+    members = meeting("party_members", 60, 50, 50, {1: 45, 2: 30, 3: 0, 4: 20})
+    masses = meeting("representatives", 40, 30, 30, {1: 25, 2: 20, 4: 10})
+    result = rules.preliminary_list([members, masses], 1, "0", excluded={4})
+    # 80 ballots: 1 → 70 qualifies; 2 → 50 qualifies; 3 has no vote; 4 is excluded
+    assert [r.person_id for r in result.selected + result.reserves] == [1, 2]
+    assert result.others == ()
+    low = rules.preliminary_list([members, meeting("representatives", 40, 30, 30, {1: 25, 2: 5})], 1, "0")
+    assert [(r.person_id, r.votes) for r in low.others] == [(2, 35), (4, 20)]
+
+
+def test_meeting_problems_name_each_meeting():
+    ok = (rules.MeetingFacts("party_members", 60, 31), rules.MeetingFacts("representatives", 40, 21))
+    assert rules.meeting_problems(ok) == []
+    assert rules.meeting_problems(ok[:1]) == ["尚未登记居民代表推荐会议结果。"]
+    assert rules.meeting_problems(()) == ["尚未登记党员推荐会议结果。", "尚未登记居民代表推荐会议结果。"]
+    half = (rules.MeetingFacts("party_members", 60, 31), rules.MeetingFacts("representatives", 40, 20))
+    assert rules.meeting_problems(half) == ["居民代表推荐会议应到 40 人、实到 20 人，未超过应到人数的一半，推荐无效。"]
+    assert rules.meeting_problems(ok, "2/3") == [
+        "党员推荐会议应到 60 人、实到 31 人，未超过应到人数的2/3，推荐无效。",
+        "居民代表推荐会议应到 40 人、实到 21 人，未超过应到人数的2/3，推荐无效。"]
+
+
+def test_recommendation_standing_of_a_two_recommendations_nomination():
+    members = meeting("party_members", 60, 50, 50, {1: 45, 2: 41, 3: 30})
+    masses = meeting("representatives", 40, 30, 30, {1: 25, 2: 20, 3: 5})
+    ranking = rules.preliminary_list([members, masses], 1, "0")  # 80 ballots; 1 → 70, 2 → 61, 3 → 35
+    assert [r.person_id for r in ranking.selected] == [1] and [r.person_id for r in ranking.reserves] == [2]
+    assert rules.recommendation_standing(name="甲", person_id=1, ranking=ranking) == (70, "")
+    assert rules.recommendation_standing(name="乙", person_id=2, ranking=ranking) == (61, "")  # a reserve qualifies
+    votes, problem = rules.recommendation_standing(name="丙", person_id=3, ranking=ranking)
+    assert votes == 35
+    assert problem.startswith("丙在“两推”中合计得票 35 票，未超过推荐票（80 张）的一半：")
+    assert "得票数超过推荐票一半以上的党员中确定" in problem
+    # 递补: 缺额人选在得票多的被推荐人中另行推荐
+    assert rules.recommendation_standing(name="丙", person_id=3, ranking=ranking, replacement=True) == (35, "")
+    votes, problem = rules.recommendation_standing(name="丁", person_id=4, ranking=ranking, replacement=True)
+    assert votes is None and problem == "丁在“两推”中没有得票：递补人选须在得票多的被推荐人中另行推荐。"
+    assert "丁在“两推”中没有得票" in rules.recommendation_standing(name="丁", person_id=4, ranking=ranking)[1]
 
 
 def test_next_by_votes_skips_the_taken():
@@ -489,6 +543,20 @@ def test_underage_nominee_blocks():
     assert blockers[0].source == "城市居民委员会组织法 第八条"
 
 
+def test_nominees_without_an_election_day_block():
+    someone = (rules.NomineeAge("小明", dt.date(1990, 1, 1)),)
+    facts = rules.NominationGateFacts(body="residents_committee", seats=RC_SEATS,
+                                      counts={"chair": 2, "vice_chair": 2, "member": 6}, election_day=None,
+                                      nominees=someone)
+    blockers = rules.gate_nomination(facts, rc())
+    assert codes(blockers) == ["nominee_age_unknown"]
+    assert blockers[0].message == "尚未确定选举日，无法核对 1 名被提名人在选举日是否年满 18 周岁：小明。"
+    assert blockers[0].source == "城市居民委员会组织法 第八条" and "选举日" in blockers[0].fix
+    no_one = rules.NominationGateFacts(body="residents_committee", seats=RC_SEATS,
+                                       counts={"chair": 2, "vice_chair": 2, "member": 6}, election_day=None)
+    assert rules.gate_nomination(no_one, rc()) == []
+
+
 def test_sources_come_from_the_election_rulebook_when_given():
     facts = rc_nomination({"chair": 1, "vice_chair": 2, "member": 6}, sources={"margin_plus_max": "区里的办法"})
     assert rules.gate_nomination(facts, rc())[0].source == "区里的办法"
@@ -569,6 +637,13 @@ def test_party_list_needs_the_streets_approval(approval, reply, needle):
     assert needle in blockers[0].message
     approved = rules.CandidateListFacts("party_committee", PARTY_SEATS, rows, "approved")
     assert rules.gate_candidate_list(approved, party()) == []
+
+
+def test_the_approval_blocker_cites_the_seed_step_after_the_publicity():
+    rows = listed({"secretary": 1, "deputy_secretary": 1, "member": 7})
+    [blocker] = rules.gate_candidate_list(rules.CandidateListFacts("party_committee", PARTY_SEATS, rows), party())
+    assert blocker.source == rules.LIST_APPROVAL_SOURCE
+    assert blocker.source.startswith("seed 003：公示结束后") and not any(ch.isdigit() for ch in blocker.source[9:])
 
 
 def test_rc_list_needs_no_approval():

@@ -153,6 +153,7 @@ def test_rc_and_supervision_nominations_exclude_each_other(org, rc, clerk):
 
 def test_party_and_rc_nominations_may_overlap(rc, party, clerk):
     person = factories.nominee(rc.community)
+    two_recommendations(clerk, party, [person])
     services.nomination_submit(actor=clerk, election=party, person=person, position="secretary",
                                channel="party_members")
     services.nomination_submit(actor=clerk, election=rc, person=person, position="chair", channel="party_org")
@@ -220,6 +221,55 @@ def test_a_live_nomination_cannot_be_replaced(org, clerk):
         services.nomination_submit(actor=clerk, election=election, person=factories.nominee(org["community"]),
                                    position="chair", channel="party_org", replaces=live)
     assert "只有未通过或已撤回的提名才能递补" in refused(exc, "replaces")[0]
+
+
+def test_a_nominee_rejected_in_vetting_is_not_nominated_again(org, rc, clerk):
+    person = factories.nominee(rc.community, name="赵大")
+    factories.nominate(rc, person=person, status="rejected", outcome="社区初审不通过，不得情形：受过刑事处罚的。")
+    before = Event.objects.count()
+    with pytest.raises(ApplicationError) as exc:
+        services.nomination_submit(actor=clerk, election=rc, person=person, position="member", channel="self")
+    assert refused(exc, "person") == [
+        "赵大的提名已在资格审查中未通过（社区初审不通过，不得情形：受过刑事处罚的），不能再次提名。"]
+    assert Nomination.objects.filter(person=person).count() == 1 and Event.objects.count() == before
+    # in another election (another campaign's) the person may be nominated
+    other = factories.election(org["community"], stage="nomination")
+    services.nomination_submit(actor=clerk, election=other, person=person, position="member", channel="self")
+
+
+def test_a_rejected_nominee_cannot_replace_himself(org, clerk):
+    election = factories.election(org["community"], stage="vetting")
+    rejected = factories.nominate(election, position="chair", status="rejected", outcome="不得：受过刑事处罚")
+    with pytest.raises(ApplicationError) as exc:
+        services.nomination_submit(actor=clerk, election=election, person=rejected.person, position="chair",
+                                   channel="party_org", replaces=rejected)
+    messages = refused(exc, "person")
+    assert f"递补人选须是被递补者以外的人：{rejected.person.name}不能递补自己的提名。" in messages
+    assert any("不能再次提名" in m for m in messages)
+    assert Nomination.objects.filter(election=election).count() == 1
+
+
+def test_a_withdrawn_nominee_may_be_nominated_again_but_not_as_his_own_replacement(org, clerk):
+    election = factories.election(org["community"], stage="vetting")
+    withdrawn = factories.nominate(election, position="chair", status="withdrawn", outcome="撤回：本人申请")
+    with pytest.raises(ApplicationError) as exc:
+        services.nomination_submit(actor=clerk, election=election, person=withdrawn.person, position="chair",
+                                   channel="party_org", replaces=withdrawn)
+    assert refused(exc, "person") == [f"递补人选须是被递补者以外的人：{withdrawn.person.name}不能递补自己的提名。"]
+    nomination = factories.election(org["community"], stage="nomination")
+    back = factories.nominate(nomination, status="withdrawn", outcome="撤回：本人申请")
+    again = services.nomination_submit(actor=clerk, election=nomination, person=back.person, position="member",
+                                       channel="party_org")
+    assert again.status == "reviewing"
+
+
+def test_nominating_without_an_election_day_is_refused(org, clerk):
+    election = factories.election(org["community"], stage="nomination", election_day=None)
+    kid = factories.nominee(org["community"], birth=dt.date(2020, 1, 1))
+    with pytest.raises(ApplicationError) as exc:
+        services.nomination_submit(actor=clerk, election=election, person=kid, position="member", channel="self")
+    assert refused(exc, "person") == ["尚未确定选举日，无法核对被提名人在选举日是否年满 18 周岁。"]
+    assert not Nomination.objects.exists()
 
 
 def test_a_committee_member_nominated_withdraws_and_the_alternate_steps_in(rc, clerk):
@@ -293,6 +343,40 @@ def test_withdraw_needs_a_reason_and_leaves_the_formal_list(org, clerk):
         services.nomination_withdraw(actor=clerk, nomination=nomination, reason="再撤一次")
 
 
+def test_a_withdrawal_from_a_published_list_clears_the_publication(org, clerk):
+    election = factories.election(org["community"], stage="publicity")
+    factories.formal_list(election)
+    services.candidate_list_publish(actor=clerk, election=election, published_on=TODAY)
+    candidate = Candidate.objects.filter(election=election, position="member").first()
+    services.nomination_withdraw(actor=clerk, nomination=candidate.nomination, reason="本人申请退出")
+    cl = CandidateList.objects.get(election=election)
+    assert (cl.published_on, cl.published_by) == (None, None)
+    [event] = events(election, "nomination.withdraw")
+    assert f"已于 {TODAY:%Y-%m-%d} 公布的正式候选人名单已变动，须重新公布" in event.summary
+    assert event.before["candidate_list"]["published_on"] == TODAY.isoformat()
+    assert event.after["candidate_list"]["published_on"] is None
+    # the list can be adjusted (a replacement added) and published again
+    services.candidate_add(actor=clerk, nomination=factories.nominate(election, status="approved"))
+    assert services.candidate_list_publish(actor=clerk, election=election, published_on=TODAY).published_on == TODAY
+
+
+def test_a_withdrawal_voids_the_streets_approval_of_the_party_list(org, clerk):
+    election = factories.election(org["community"], body="party_committee", stage="publicity")
+    factories.formal_list(election)
+    candidate = Candidate.objects.filter(election=election, position="member").first()
+    services.nomination_withdraw(actor=clerk, nomination=candidate.nomination, reason="本人申请退出")
+    cl = CandidateList.objects.get(election=election)
+    assert (cl.approval, cl.approval_on, cl.approval_by) == ("", None, None)
+    [event] = events(election, "nomination.withdraw")
+    assert "名单已变动，须重新报街道批复" in event.summary and "公布" not in event.summary
+    assert len(events(election)) == 1  # one change, one event
+    # a nomination not on the list leaves the approval alone
+    services.candidate_list_submit(actor=clerk, election=election)
+    off_list = factories.nominate(election, status="approved")
+    services.nomination_withdraw(actor=clerk, nomination=off_list, reason="本人申请退出")
+    assert CandidateList.objects.get(election=election).approval == "submitted"
+
+
 # ---------------------------------------------------------------- 两推
 
 
@@ -304,6 +388,14 @@ def record(actor, election, kind, people_votes, expected=60, present=50, ballots
     return services.recommendation_meeting_record(actor=actor, election=election, kind=kind, expected=expected,
                                                   present=present, ballots=ballots, results=people_votes,
                                                   held_on=TODAY)
+
+
+def two_recommendations(actor, election, qualifiers, others=()):
+    """Both 两推 meetings recorded and valid (50 of 60 party members, 30 of 40 representatives: 80 ballots);
+    ``qualifiers`` get 40 + 20 = 60 votes (more than 40), ``others`` 20 + 10 = 30 (not more than half)."""
+    record(actor, election, "party_members", [(p, 40) for p in qualifiers] + [(p, 20) for p in others])
+    record(actor, election, "representatives", [(p, 20) for p in qualifiers] + [(p, 10) for p in others],
+           expected=40, present=30, ballots=30)
 
 
 def test_record_a_meeting_and_read_validity_and_qualifiers(party, clerk):
@@ -380,9 +472,93 @@ def test_preliminary_list_needs_a_valid_meeting(party, clerk):
     assert "推荐无效" in exc.value.message
 
 
+def test_preliminary_list_needs_both_meetings_valid(party, clerk):
+    people = party_members(party.community, 8)
+    record(clerk, party, "party_members", [(p, 60) for p in people], expected=100, present=80, ballots=80)
+    with pytest.raises(ApplicationError) as exc:
+        services.preliminary_nominate(actor=clerk, election=party)
+    assert "尚未登记居民代表推荐会议结果。" in exc.value.message
+    record(clerk, party, "representatives", [(p, 15) for p in people], expected=40, present=20, ballots=20)
+    with pytest.raises(ApplicationError) as exc:
+        services.preliminary_nominate(actor=clerk, election=party)
+    assert "居民代表推荐会议应到 40 人、实到 20 人，未超过应到人数的一半，推荐无效。" in exc.value.message
+    assert "党员推荐会议应到" not in exc.value.message
+    assert not Nomination.objects.exists() and not events(party, "nomination.preliminary")
+    record(clerk, party, "representatives", [(p, 15) for p in people], expected=40, present=21, ballots=20)
+    assert len(services.preliminary_nominate(actor=clerk, election=party).created) == 8
+
+
+def test_two_recommendations_channels_need_the_recorded_result(party, clerk, staff):
+    qualifier, reserve, low = (factories.nominee(party.community, name=n) for n in ("甲党员", "乙党员", "丙党员"))
+    with pytest.raises(ApplicationError) as exc:
+        services.nomination_submit(actor=clerk, election=party, person=qualifier, position="member",
+                                   channel="party_members")
+    [message] = refused(exc, "person")
+    assert "尚未登记党员推荐会议结果" in message and "推荐有效" in message
+    two_recommendations(clerk, party, [qualifier, reserve], others=[low])
+    for channel in ("party_members", "masses"):
+        with pytest.raises(ApplicationError) as exc:
+            services.nomination_submit(actor=clerk, election=party, person=low, position="member", channel=channel)
+        [message] = refused(exc, "person")
+        assert message.startswith("丙党员在“两推”中合计得票 30 票，未超过推荐票（80 张）的一半")
+        assert "得票数超过推荐票一半以上的党员中确定" in message
+        with pytest.raises(ApplicationError) as exc:
+            services.nomination_submit(actor=clerk, election=party, person=factories.nominee(party.community),
+                                       position="member", channel=channel)
+        assert "在“两推”中没有得票" in refused(exc, "person")[0]
+    nomination = services.nomination_submit(actor=clerk, election=party, person=qualifier, position="secretary",
+                                            channel="party_members")
+    assert (nomination.recommendation_votes, nomination.basis) == (60, "“两推”合计得票 60 票")
+    by_masses = services.nomination_submit(actor=clerk, election=party, person=reserve, position="member",
+                                           channel="masses", basis="群众推荐票")
+    assert (by_masses.recommendation_votes, by_masses.basis) == (60, "群众推荐票")
+    # the street's own recommendation rests on no meeting
+    free = services.nomination_submit(actor=staff, election=party, person=factories.nominee(party.community),
+                                      position="member", channel="street_party_committee")
+    assert free.recommendation_votes is None
+
+
+def test_an_invalid_meeting_refuses_two_recommendations_nominations(party, clerk):
+    person = factories.nominee(party.community)
+    record(clerk, party, "party_members", [(person, 45)])
+    record(clerk, party, "representatives", [(person, 20)], expected=40, present=20, ballots=20)
+    with pytest.raises(ApplicationError) as exc:
+        services.nomination_submit(actor=clerk, election=party, person=person, position="member",
+                                   channel="party_members")
+    assert "居民代表推荐会议应到 40 人、实到 20 人，未超过应到人数的一半，推荐无效。" in refused(exc, "person")[0]
+
+
+def test_a_replacement_may_come_from_the_recommended_below_half(party, clerk):
+    qualifier, low = factories.nominee(party.community), factories.nominee(party.community, name="丙党员")
+    two_recommendations(clerk, party, [qualifier], others=[low])
+    gap = services.nomination_submit(actor=clerk, election=party, person=qualifier, position="member",
+                                     channel="party_members")
+    party.stage = "vetting"
+    party.save()
+    services.nomination_withdraw(actor=clerk, nomination=gap, reason="本人申请退出")
+    replacement = services.nomination_submit(actor=clerk, election=party, person=low, position="member",
+                                             channel="party_members", replaces=Nomination.objects.get(pk=gap.pk))
+    assert (replacement.replaces_id, replacement.recommendation_votes) == (gap.pk, 30)
+
+
+def test_preliminary_and_fill_gap_need_an_election_day(party, clerk):
+    people = party_members(party.community, 3)
+    two_recommendations(clerk, party, people)
+    type(party).objects.filter(pk=party.pk).update(election_day=None)
+    party.refresh_from_db()
+    with pytest.raises(Conflict) as exc:
+        services.preliminary_nominate(actor=clerk, election=party)
+    assert "尚未确定选举日" in exc.value.message
+    rejected = factories.nominate(party, person=people[0], status="rejected")
+    with pytest.raises(Conflict) as exc:
+        services.nomination_fill_gap(actor=clerk, rejected_nomination=rejected)
+    assert "尚未确定选举日" in exc.value.message
+
+
 def test_fill_gap_takes_the_next_by_votes(party, clerk):
     people = party_members(party.community, 11)
     record(clerk, party, "party_members", [(p, 49 - i) for i, p in enumerate(people)], present=50, ballots=50)
+    record(clerk, party, "representatives", [(p, 30) for p in people], expected=40, present=30, ballots=30)
     services.preliminary_nominate(actor=clerk, election=party)
     party.stage = "vetting"
     party.save()
@@ -393,7 +569,7 @@ def test_fill_gap_takes_the_next_by_votes(party, clerk):
     rejected.refresh_from_db()
     stepped = services.nomination_fill_gap(actor=clerk, rejected_nomination=rejected)
     assert stepped.person == people[9]  # the tenth by votes, first not nominated
-    assert (stepped.replaces, stepped.position, stepped.recommendation_votes) == (rejected, "member", 40)
+    assert (stepped.replaces, stepped.position, stepped.recommendation_votes) == (rejected, "member", 40 + 30)
     assert "递补" in events(party, "nomination.fill_gap")[0].summary
     with pytest.raises(Conflict):
         services.nomination_fill_gap(actor=clerk, rejected_nomination=rejected)  # already filled
@@ -584,6 +760,19 @@ def test_party_list_goes_to_the_street_for_approval(org, clerk, staff, users):
     services.candidate_list_decide(actor=staff, election=election, approve=True)
     cl = services.candidate_list_publish(actor=clerk, election=election, published_on=TODAY)
     assert cl.published_by == clerk
+
+
+def test_an_approved_party_list_may_be_submitted_again(org, clerk, staff):
+    election = factories.election(org["community"], body="party_committee", stage="publicity")
+    factories.formal_list(election)  # approved by the street on 2026-01-07
+    cl = services.candidate_list_submit(actor=clerk, election=election)
+    assert (cl.approval, cl.approval_on) == ("submitted", None)
+    [event] = events(election, "candidate_list.submit")
+    assert "重新报送" in event.summary and "2026-01-07 的批复作废" in event.summary
+    with pytest.raises(Conflict):
+        services.candidate_list_submit(actor=clerk, election=election)
+    services.candidate_list_decide(actor=staff, election=election, approve=True)
+    assert CandidateList.objects.get(election=election).approval_on == TODAY
 
 
 def test_rc_lists_need_no_submission(publicity, clerk):

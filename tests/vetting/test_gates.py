@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from candidates import services as candidate_services
+from candidates.models import CandidateList, Nomination
 from elections import gates
-from elections.models import Election
+from elections.models import Election, Rulebook
 from tests import factories
 from tests.vetting.conftest import SHANGHAI, TODAY, nominate
 from vetting import services
@@ -20,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 VETTING_CODES = {"nominations_undecided"}
 PUBLICITY_CODES = {"publicity_missing", "publicity_too_short", "publicity_not_over", "objections_open",
-                   "reports_open"}
+                   "reports_open", "publicity_not_covering", "approval_before_publicity_end",
+                   "list_published_before_publicity_end"}
 
 
 def blockers(election, codes):
@@ -130,6 +133,9 @@ def test_the_collectors_read_many_elections_in_fixed_queries(org, users):
                                        else "party_committee", prepared=False)
                 nominate(e, f"甲{i}", level="district")
                 nominate(e, f"乙{i}", status="approved", level="")
+                if stage == "publicity":
+                    factories.formal_list(e)  # the candidates, their approval days, the party's 批复
+                    record_publicity(e, TODAY - dt.timedelta(days=9), TODAY - dt.timedelta(days=3))
                 Objection.objects.create(election=e, objector="x", content="x", received_on=TODAY,
                                          recorded_by=users["street_staff"])
                 elections.append(e)
@@ -141,3 +147,91 @@ def test_the_collectors_read_many_elections_in_fixed_queries(org, users):
         return len(ctx.captured_queries)
 
     assert measure(2) == measure(6)
+
+
+def approve(nomination, users, reviewers, departments):
+    """Through every level of the review: the nomination is approved today."""
+    for actor, level in ((users["community_clerk"], "community"), (users["street_staff"], "street")):
+        services.review_submit(actor=actor, nomination=Nomination.objects.get(pk=nomination.pk), level=level,
+                               decision="pass")
+    for code in departments:
+        services.review_submit(actor=reviewers[code], nomination=Nomination.objects.get(pk=nomination.pk),
+                               level="district", decision="pass")
+    return Nomination.objects.get(pk=nomination.pk)
+
+
+def test_the_publicity_source_is_the_rulebooks(publicity_election):
+    publicity_election.rule_overrides = {"publicity_min_days": 7}
+    publicity_election.save()
+    record_publicity(publicity_election, dt.date(2026, 2, 10), dt.date(2026, 2, 15))
+    [blocker] = blockers(publicity_election, PUBLICITY_CODES)
+    assert blocker.message == "公示期 2026-02-10 至 2026-02-15 共 6 天，少于规定的 7 天。"
+    assert blocker.source == "seed 003" and "5" not in blocker.source  # the preset's source, no stale number
+    Rulebook.objects.filter(pk=publicity_election.rulebook_id).update(
+        sources={"publicity_min_days": "某区选举办法第九条：公示时间不少于7天"})
+    [blocker] = blockers(publicity_election, PUBLICITY_CODES)
+    assert blocker.source == "某区选举办法第九条：公示时间不少于7天"
+    Publicity.objects.filter(election=publicity_election).delete()
+    [missing] = blockers(publicity_election, PUBLICITY_CODES)
+    assert (missing.code, missing.source) == ("publicity_missing", "某区选举办法第九条：公示时间不少于7天")
+
+
+def test_a_replacement_approved_after_the_publicity_began_needs_a_new_one(users, reviewers, departments,
+                                                                           publicity_election):
+    record_publicity(publicity_election, TODAY - dt.timedelta(days=10), TODAY - dt.timedelta(days=5))
+    listed = factories.formal_list(publicity_election)
+    Nomination.objects.filter(election=publicity_election).update(
+        decided_at=dt.datetime(2026, 2, 20, 18, 0, tzinfo=SHANGHAI))  # the publicity's first day: covered
+    assert blockers(publicity_election, PUBLICITY_CODES) == []
+    clerk = users["community_clerk"]
+    candidate_services.nomination_withdraw(actor=clerk, nomination=listed[-1].nomination, reason="本人申请退出")
+    replacement = candidate_services.nomination_submit(
+        actor=clerk, election=publicity_election, person=factories.nominee(publicity_election.community, name="韩递补"),
+        position=listed[-1].position, channel="party_org", replaces=Nomination.objects.get(pk=listed[-1].nomination_id))
+    candidate_services.candidate_add(actor=clerk, nomination=approve(replacement, users, reviewers, departments))
+    [blocker] = blockers(publicity_election, PUBLICITY_CODES)
+    assert blocker.code == "publicity_not_covering"
+    assert blocker.message == "1 名正式候选人在公示开始（2026-02-20）后才审查通过，未经公示：韩递补（2026-03-02 审查通过）。"
+    assert blocker.fix == "为递补人选重新公示（公示期不少于 5 天）。" and blocker.source == "seed 003"
+    services.publicity_set(actor=clerk, election=publicity_election, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=4))
+    assert [b.code for b in blockers(publicity_election, PUBLICITY_CODES)] == ["publicity_not_over"]
+
+
+def test_the_party_approval_and_the_publication_come_after_the_publicity(org, users, publicity_election):
+    party = factories.election(org["sibling"], body="party_committee", stage="publicity")
+    for election in (party, publicity_election):
+        record_publicity(election, dt.date(2026, 2, 20), dt.date(2026, 2, 24))
+        factories.formal_list(election)  # the party's approved by the street on 2026-01-07
+    [early] = blockers(party, PUBLICITY_CODES)
+    assert early.code == "approval_before_publicity_end"
+    assert early.message == ("街道党工委于 2026-01-07 批复候选人预备人选，公示期（2026-02-20 至 2026-02-24）尚未期满："
+                             "须公示期满后再请示批复。")
+    assert early.source.startswith("seed 003：公示结束后") and "2026-02-25" in early.fix
+    assert blockers(publicity_election, PUBLICITY_CODES) == []  # the RC has no 批复
+    CandidateList.objects.filter(election=party).update(approval_on=dt.date(2026, 2, 24))  # the last day: early
+    assert [b.code for b in blockers(party, PUBLICITY_CODES)] == ["approval_before_publicity_end"]
+    CandidateList.objects.filter(election=party).update(approval_on=dt.date(2026, 2, 25))
+    assert blockers(party, PUBLICITY_CODES) == []
+    for election in (party, publicity_election):
+        CandidateList.objects.update_or_create(election=election, defaults={"published_on": dt.date(2026, 2, 24)})
+        [published] = blockers(election, PUBLICITY_CODES)
+        assert published.code == "list_published_before_publicity_end"
+        assert published.message.startswith("正式候选人名单须在公示期满后公布：登记的公布日期 2026-02-24")
+        CandidateList.objects.filter(election=election).update(published_on=dt.date(2026, 2, 25))
+        assert blockers(election, PUBLICITY_CODES) == []
+
+
+def test_a_party_list_approved_during_the_publicity_is_submitted_again(org, users, time_machine):
+    party = factories.election(org["community"], body="party_committee", stage="publicity")
+    record_publicity(party, TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=3))
+    factories.formal_list(party, approve=False)
+    clerk, street = users["community_clerk"], users["street_staff"]
+    candidate_services.candidate_list_submit(actor=clerk, election=party)
+    candidate_services.candidate_list_decide(actor=street, election=party, approve=True)
+    assert {"publicity_not_over", "approval_before_publicity_end"} == {
+        b.code for b in blockers(party, PUBLICITY_CODES)}
+    time_machine.move_to(dt.datetime(2026, 3, 6, 9, 0, tzinfo=SHANGHAI))
+    assert [b.code for b in blockers(party, PUBLICITY_CODES)] == ["approval_before_publicity_end"]
+    candidate_services.candidate_list_submit(actor=clerk, election=party)
+    candidate_services.candidate_list_decide(actor=street, election=party, approve=True)
+    assert blockers(party, PUBLICITY_CODES) == []

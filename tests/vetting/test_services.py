@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from candidates.models import Candidate, Nomination
+from candidates import services as candidate_services
+from candidates.models import Candidate, CandidateList, Nomination
 from elections.errors import ApplicationError, Conflict
 from elections.models import Event
 from tests import factories
@@ -375,6 +376,71 @@ def test_publicity_cannot_change_once_over(users, publicity_election, time_machi
         services.publicity_set(actor=clerk, election=publicity_election, starts_on=TODAY,
                                ends_on=TODAY + dt.timedelta(days=4))
     assert "已于 2026-03-01 结束" in error.value.message
+
+
+def approve(nomination, users, reviewers, departments):
+    to_district(nomination, users)
+    for code in departments:
+        submit(reviewers[code], nomination, "district")
+    return reload(nomination)
+
+
+def test_a_finished_publicity_is_set_again_for_a_replacement_approved_after_it_began(users, reviewers, departments,
+                                                                                     publicity_election):
+    clerk = users["community_clerk"]
+    services.publicity_set(actor=clerk, election=publicity_election, starts_on=TODAY - dt.timedelta(days=10),
+                           ends_on=TODAY - dt.timedelta(days=5))
+    listed = factories.formal_list(publicity_election)
+    Nomination.objects.filter(election=publicity_election).update(
+        decided_at=dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.UTC))
+    with pytest.raises(Conflict):  # nothing new to publicise: a finished publicity stays as it was
+        services.publicity_set(actor=clerk, election=publicity_election, starts_on=TODAY,
+                               ends_on=TODAY + dt.timedelta(days=4))
+    gone = listed[-1].nomination
+    candidate_services.nomination_withdraw(actor=clerk, nomination=gone, reason="本人申请退出")
+    replacement = candidate_services.nomination_submit(
+        actor=clerk, election=publicity_election, person=factories.nominee(publicity_election.community, name="韩递补"),
+        position=gone.position, channel="party_org", replaces=reload(gone))
+    approve(replacement, users, reviewers, departments)
+    with pytest.raises(ApplicationError) as error:  # it must show the replacement: from the day of the approval
+        services.publicity_set(actor=clerk, election=publicity_election, starts_on=TODAY - dt.timedelta(days=1),
+                               ends_on=TODAY + dt.timedelta(days=4))
+    assert error.value.errors["starts_on"] == ["重新公示须在递补人选审查通过后开始：韩递补，开始日期最早为 2026-03-02。"]
+    again = services.publicity_set(actor=clerk, election=publicity_election, starts_on=TODAY,
+                                   ends_on=TODAY + dt.timedelta(days=4))
+    assert (again.starts_on, again.ends_on) == (TODAY, dt.date(2026, 3, 6))
+    event = Event.objects.filter(action="publicity.set").last()
+    assert event.summary.startswith("为递补人选（韩递补）重新公示：2026-03-02 至 2026-03-06")
+    assert event.before["starts_on"] == "2026-02-20"
+
+
+def test_an_upheld_objection_voids_the_approval_and_the_publication_of_the_party_list(org, users):
+    clerk = users["community_clerk"]
+    party = factories.election(org["community"], body="party_committee", stage="publicity")
+    listed = factories.formal_list(party)
+    CandidateList.objects.filter(election=party).update(published_on=TODAY, published_by=clerk)
+    objection = services.objection_register(actor=clerk, election=party, nomination=listed[-1].nomination,
+                                            objector="李四", content="曾受过刑事处罚", received_on=TODAY)
+    services.objection_resolve(actor=clerk, objection=objection, status="upheld", finding="经核实属实")
+    cl = CandidateList.objects.get(election=party)
+    assert (cl.approval, cl.approval_on, cl.published_on, cl.published_by) == ("", None, None, None)
+    event = Event.objects.get(election=party, action="vetting.objection_upheld")
+    assert "名单已变动，须重新报街道批复" in event.summary
+    assert "已于 2026-03-02 公布的正式候选人名单已变动，须重新公布" in event.summary
+    assert event.after["candidate_list"] == {"approval": "", "approval_on": None, "published_on": None}
+
+
+def test_a_report_in_the_voting_stage_clears_the_publication(users, reviewers, org):
+    election = factories.election(org["community"], stage="voting")
+    listed = factories.formal_list(election)
+    CandidateList.objects.create(election=election, published_on=TODAY)
+    report = services.report_register(actor=users["street_staff"], election=election, nomination=listed[0].nomination,
+                                      reporter="王五", content="贿选", categories=["vote_buying"], received_on=TODAY)
+    services.report_close(actor=reviewers["discipline"], report=report, status="substantiated", finding="查实",
+                          rejects_nominee=True)
+    assert not Candidate.objects.filter(nomination=listed[0].nomination).exists()
+    assert CandidateList.objects.get(election=election).published_on is None
+    assert "须重新公布" in Event.objects.get(election=election, action="vetting.report_rejects").summary
 
 
 def test_publicity_only_in_its_stage_and_scope(users, org, vetting_election, publicity_election):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from candidates.rules import LIST_APPROVAL_SOURCE, rule_source
 from elections.rules import Blocker, describe_due
 
 from .base import REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, REPORT_CHANNELS, REPORT_STATUS_LABELS
@@ -15,7 +17,10 @@ from .review import REVIEW_SOURCE, where_it_stands
 # Publicity (公示), objections (异议) and reports (举报)
 # --------------------------------------------------------------------------------------------
 
-PUBLICITY_SOURCE = "seed 003：在全社区范围内进行公示，公示时间一般不得少于5天"
+# The publicity's length has a rulebook parameter (publicity_min_days): the gate cites the election's own
+# source of it (rule_source), never a fixed text whose number may contradict the rulebook's value.
+ORDER_SOURCE = ("seed 003：确定候选人预备人选名单，在全社区范围内进行公示；公示结束后请示批复，"
+                "再签订纪律承诺、确定并公布候选人")
 OBJECTION_SOURCE = "seed 003：公示期间接受党员群众监督，反映的问题调查核实后方可确定候选人"
 REPORT_SOURCE = ("seed 003：实名举报的必查，线索清楚、内容具体的必查，涉嫌拉票贿选的必查，群众反映强烈的必查；"
                  "即时受理、及时处置、限时办结")
@@ -199,20 +204,41 @@ def gate_nominations_decided(facts: DecisionFacts, rules: dict[str, Any]) -> lis
 
 
 @dataclass(frozen=True)
+class ListedApproval:
+    """A nomination on the formal list and the day it was approved (None: not recorded, not judged)."""
+
+    name: str
+    approved_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class PublicityFacts:
     starts_on: dt.date | None
     ends_on: dt.date | None
     today: dt.date
+    body: str = "residents_committee"
+    sources: Mapping[str, str] = field(default_factory=dict)
+    listed: tuple[ListedApproval, ...] = ()
+    approval: str = ""  # the party list's 批复: "" | submitted | approved | returned
+    approval_on: dt.date | None = None
+    published_on: dt.date | None = None
+
+
+def not_publicised(listed: tuple[ListedApproval, ...] | list[ListedApproval],
+                   starts_on: dt.date) -> list[ListedApproval]:
+    """Nominations approved after the publicity began: the publicity did not show them (递补)."""
+    return [n for n in listed if n.approved_on is not None and n.approved_on > starts_on]
 
 
 def gate_publicity(facts: PublicityFacts, rules: dict[str, Any]) -> list[Blocker]:
     min_days = int(rules.get("publicity_min_days", 5))
+    source = rule_source(facts.sources, facts.body, "publicity_min_days")
     if facts.starts_on is None or facts.ends_on is None:
         return [
             Blocker(
                 "publicity_missing",
                 "尚未登记候选人（预备人选）公示。",
-                PUBLICITY_SOURCE,
+                source,
                 f"在全社区范围内公示审查通过的人选，并在“公示”页登记公示起止日期（不少于 {min_days} 天）。",
             )
         ]
@@ -224,7 +250,7 @@ def gate_publicity(facts: PublicityFacts, rules: dict[str, Any]) -> list[Blocker
             Blocker(
                 "publicity_too_short",
                 f"公示期 {period} 共 {days} 天，少于规定的 {min_days} 天。",
-                PUBLICITY_SOURCE,
+                source,
                 f"延长公示期：结束日期至少为 {facts.starts_on + dt.timedelta(days=min_days - 1):%Y-%m-%d}。",
             )
         )
@@ -234,8 +260,42 @@ def gate_publicity(facts: PublicityFacts, rules: dict[str, Any]) -> list[Blocker
             Blocker(
                 "publicity_not_over",
                 f"公示期 {period} 尚未结束（还剩 {left} 天，含今天）。",
-                PUBLICITY_SOURCE,
+                source,
                 f"公示期满后（{facts.ends_on + dt.timedelta(days=1):%Y-%m-%d} 起）再确定正式候选人。",
+            )
+        )
+    late = not_publicised(facts.listed, facts.starts_on)
+    if late:
+        listed = [f"{n.name}（{n.approved_on:%Y-%m-%d} 审查通过）" for n in late]
+        blockers.append(
+            Blocker(
+                "publicity_not_covering",
+                f"{len(late)} 名正式候选人在公示开始（{facts.starts_on:%Y-%m-%d}）后才审查通过，未经公示：{_names(listed)}。",
+                source,
+                f"为递补人选重新公示（公示期不少于 {min_days} 天）。",
+            )
+        )
+    if (facts.body == "party_committee" and facts.approval == "approved" and facts.approval_on is not None
+            and facts.approval_on <= facts.ends_on):
+        blockers.append(
+            Blocker(
+                "approval_before_publicity_end",
+                f"街道党工委于 {facts.approval_on:%Y-%m-%d} 批复候选人预备人选，公示期（{period}）尚未期满："
+                "须公示期满后再请示批复。",
+                LIST_APPROVAL_SOURCE,
+                f"公示期满后（{facts.ends_on + dt.timedelta(days=1):%Y-%m-%d} 起）重新报送候选人预备人选名单，"
+                "由街道党工委重新批复。",
+            )
+        )
+    if facts.published_on is not None and facts.published_on <= facts.ends_on:
+        blockers.append(
+            Blocker(
+                "list_published_before_publicity_end",
+                f"正式候选人名单须在公示期满后公布：登记的公布日期 {facts.published_on:%Y-%m-%d} 不晚于公示结束日期"
+                f" {facts.ends_on:%Y-%m-%d}。",
+                ORDER_SOURCE,
+                f"公示期满后（{facts.ends_on + dt.timedelta(days=1):%Y-%m-%d} 起）重新张榜公布正式候选人名单，"
+                "并登记新的公布日期。",
             )
         )
     return blockers

@@ -28,16 +28,27 @@ from .base import _lock_election, _lock_nomination, _nomination_of, _who
 def publicity_set(
     *, actor: User, election: Election, starts_on: dt.date, ends_on: dt.date, place: str = ""
 ) -> Publicity:
-    """Record (or, while it is not over, change) the publicity of the preliminary candidates."""
+    """Record (or, while it is not over, change) the publicity of the preliminary candidates.
+
+    A finished publicity is not changed, except to publicise again when nominations were approved after it
+    began (递补 of a rejected or withdrawn nominee): the new period then starts no earlier than the last of
+    those approvals, so that it shows them."""
     _require(actor, "vetting.manage_publicity", election)
     election = _lock_election(election)
     require_stage(election, {"publicity"}, "候选人公示")
     today = timezone.localdate()
-    existing = Publicity.objects.filter(election=election).first()
+    existing = Publicity.objects.select_for_update().filter(election=election).first()
+    late: list[rules.ListedApproval] = []
     if existing is not None and rules.publicity_over(existing.ends_on, today):
-        raise Conflict(f"公示已于 {existing.ends_on:%Y-%m-%d} 结束，不能再更改。")
+        late = _approved_after(election, existing.starts_on)
+        if not late:
+            raise Conflict(f"公示已于 {existing.ends_on:%Y-%m-%d} 结束，不能再更改。")
     min_days = int(election.effective_rules().get("publicity_min_days", 5))
     errors = rules.publicity_problems(starts_on, ends_on, min_days)
+    last = max((n.approved_on for n in late if n.approved_on is not None), default=None)
+    if last is not None and starts_on is not None and starts_on < last:
+        errors.setdefault("starts_on", []).append(
+            f"重新公示须在递补人选审查通过后开始：{_names_of(late)}，开始日期最早为 {last:%Y-%m-%d}。")
     if errors:
         raise ApplicationError("公示期有误。", errors)
     before = snapshot(existing, ["starts_on", "ends_on", "place"]) if existing else None
@@ -46,13 +57,26 @@ def publicity_set(
     publicity.recorded_by = actor
     publicity.save()
     days = rules.publicity_days(starts_on, ends_on)
+    what = f"为递补人选（{_names_of(late)}）重新公示" if late else ("更改候选人公示" if existing else "登记候选人公示")
     record_event(
         actor=actor, action="publicity.set", obj=publicity, election=election, before=before,
         after=snapshot(publicity, ["starts_on", "ends_on", "place"]),
-        summary=f"{'更改' if existing else '登记'}候选人公示：{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}，共 {days} 天"
+        summary=f"{what}：{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}，共 {days} 天"
         + (f"，{publicity.place}" if publicity.place else ""),
     )
     return publicity
+
+
+def _approved_after(election: Election, starts_on: dt.date) -> list[rules.ListedApproval]:
+    """Approved nominations (on the formal list or about to be) approved after the publicity began."""
+    rows = (Nomination.objects.filter(election=election, status="approved", decided_at__isnull=False)
+            .select_related("person").order_by("decided_at", "id"))
+    listed = [rules.ListedApproval(n.person.name, timezone.localtime(n.decided_at).date()) for n in rows]
+    return rules.not_publicised(listed, starts_on)
+
+
+def _names_of(late: list[rules.ListedApproval]) -> str:
+    return "、".join(n.name for n in late)
 
 
 @transaction.atomic

@@ -46,11 +46,19 @@ def _may_register(user: Any) -> bool:
                                       and user.has_perm("vetting.register_report", user.jurisdiction)))
 
 
-def _cells(report: Any, today: Any) -> list[Any]:
+def _reporter_cells(report: Any, visible: bool) -> list[str]:
+    """举报人 and 联系方式 of the export: blank where the user may not see who reported (selectors.may_see_reporter)."""
+    if not visible:
+        return ["" if report.reporter else gettext("匿名"), ""]
+    return [report.reporter or gettext("匿名"), report.contact]
+
+
+def _cells(report: Any, today: Any, user: Any) -> list[Any]:
     e, n = report.election, report.nomination
     return [e.community.parent.name if e.community.parent else "", e.community.name, gettext(e.get_body_display()),
             n.person.name if n else "", gettext(n.get_position_display()) if n else "",
-            report.reporter or gettext("匿名"), report.contact, gettext(report.get_channel_display()),
+            *_reporter_cells(report, selectors.may_see_reporter(user=user, report=report)),
+            gettext(report.get_channel_display()),
             "、".join(gettext(rules.REPORT_CATEGORY_LABELS.get(c, c)) for c in report.categories),
             report.content, report.received_on, report.due_on,
             gettext("是") if rules.report_overdue(report.due_on, today, report.status) else "",
@@ -67,7 +75,7 @@ def _render(request: HttpRequest, bound: dict[str, forms.Form] | None = None, st
     reports = list(selectors.report_list(user=user, filters=filter_form.filters()))
     if request.method == "GET" and request.GET.get("export") == "xlsx":
         return xlsx_response(gettext("换届举报"), [gettext(h) for h in REPORT_HEADERS],
-                             (_cells(r, today) for r in reports))
+                             (_cells(r, today, user) for r in reports))
     may_register = _may_register(user)
     register_form = None
     if may_register:
@@ -80,7 +88,7 @@ def _render(request: HttpRequest, bound: dict[str, forms.Form] | None = None, st
         rows.append({
             "r": r, "overdue": rules.report_overdue(r.due_on, today, r.status),
             "days_left": (r.due_on - today).days, "days_over": (today - r.due_on).days,
-            "may_close": may_close,
+            "may_close": may_close, "show_reporter": selectors.may_see_reporter(user=user, report=r),
             "form": (bound.get(f"close-{r.pk}") or ReportCloseForm(auto_id=f"id_close{r.pk}_%s")) if may_close else None,
         })
     return render(request, "vetting/reports.html", {
