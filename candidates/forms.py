@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from django import forms
@@ -184,19 +183,10 @@ class IncumbentFilterForm(forms.Form):
 
 LINE_SPLIT = re.compile(r"[\r\n,，、;；]+")
 # zero-width and joiner characters, the BOM, and any whitespace: invisible in a name, so not part of it
-INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\s]+")
-
-
-def normalise_name(name: str) -> str:
-    """A typed name as the person is known: NFKC (full-width letters and digits folded), without invisible
-    characters or whitespace — so "张三", "张 三" and "张三\u200b" are one person to the duplicate check."""
-    return INVISIBLE.sub("", unicodedata.normalize("NFKC", name))
-
-
 def split_names(text: str) -> list[str]:
-    """Supporters typed one per line (commas and 、 also separate), each normalised (normalise_name); blanks
+    """Supporters typed one per line (commas and 、 also separate), each normalised (rules.normalise_name); blanks
     dropped, order and repeats kept (the service names the repeats). More than MAX_SUPPORTERS names: refused."""
-    names = [name for name in (normalise_name(part) for part in LINE_SPLIT.split(text or "")) if name]
+    names = [name for name in (rules.normalise_name(part) for part in LINE_SPLIT.split(text or "")) if name]
     if len(names) > MAX_SUPPORTERS:
         raise forms.ValidationError(
             gettext("联名人最多 %(max)s 人，现填了 %(n)s 人：请核对名单。") % {"max": MAX_SUPPORTERS, "n": len(names)},

@@ -539,3 +539,12 @@ def test_list_queries_stay_flat_from_3_to_12_rows(org, users, clerk, name, djang
     with django_assert_max_num_queries(few):
         response = clerk.get(LISTS[name](election))
     assert response.json()["count"] >= 12
+
+
+def test_supporters_padded_with_invisible_characters_do_not_meet_the_threshold(org, clerk):
+    election = factories.election(org["community"], stage="nomination")
+    padded = voters(19) + ["选民1\u200b"]  # 20 strings, 19 people
+    refused = nominate(clerk, election, factories.nominee(org["community"]), "member", "joint_voters", padded)
+    messages = assert_400(refused, "supporters")
+    assert any("联名人重复" in m and "选民1" in m for m in messages)
+    assert Nomination.objects.filter(election=election).count() == 0

@@ -67,6 +67,9 @@ class Review(models.Model):
     department = models.CharField("部门", max_length=32, choices=election_rules.DEPARTMENTS, blank=True)
     decision = models.CharField("结论", max_length=16, choices=rules.DECISIONS)
     grounds = models.JSONField("情形", default=list, blank=True)
+    # The cited grounds as they read when the review was made ([{code, kind, department, text}]), so a later
+    # edit of the district's lists never rewrites a past decision's reasons.
+    cited = models.JSONField("所引情形（当时文本）", default=list, blank=True)
     note = models.TextField("审查意见", blank=True)
     reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -89,6 +92,10 @@ class Review(models.Model):
         if self.department:
             where += f"（{self.get_department_display()}）"
         return f"{where} {self.get_decision_display()}"
+
+    def cited_grounds(self) -> list[rules.GroundInfo]:
+        """The grounds this review cited, as they read then (older rows: by code only)."""
+        return [rules.GroundInfo(g["code"], g["kind"], g.get("department", ""), g["text"]) for g in self.cited]
 
 
 class Publicity(models.Model):

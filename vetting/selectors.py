@@ -189,6 +189,9 @@ class NominationRow:
         return max(0, (self.today - timezone.localdate(self.waiting_since)).days)
 
     def ground_texts(self, review: Review) -> list[str]:
+        """The cited grounds as they read when the review was made (the district's current text for old rows)."""
+        if review.cited:
+            return [g["text"] for g in review.cited]
         return [self.grounds[c].text if c in self.grounds else c for c in review.grounds]
 
 

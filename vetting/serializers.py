@@ -11,7 +11,7 @@ from rest_framework import serializers
 from candidates import rules as candidate_rules
 from candidates.serializers import NominationSerializer, nomination_field
 
-from . import rules
+from . import rules, selectors
 from .models import Ground, Objection, Publicity, Report, Review
 from .selectors import NominationRow
 
@@ -24,6 +24,8 @@ _LEVELS = list(candidate_rules.REVIEW_LEVELS)
 
 
 def _texts(review: Review, grounds: dict[str, rules.GroundInfo]) -> list[str]:
+    if review.cited:  # as they read when the review was made
+        return [g["text"] for g in review.cited]
     return [grounds[code].text if code in grounds else code for code in review.grounds]
 
 
@@ -297,9 +299,7 @@ class ReportSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Report) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or not (instance.recorded_by_id == user.pk
-                                or user.has_perm("vetting.handle_report", instance.election)):
+        if not selectors.may_see_reporter(user=getattr(request, "user", None), report=instance):
             data["reporter"], data["contact"] = "", ""
         return data
 

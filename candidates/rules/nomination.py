@@ -5,6 +5,8 @@ Margins, the slate's structure and the gates live in ``slate``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -140,18 +142,40 @@ def channel_problems(channel: str, supporters_count: int, channels: Mapping[str,
     return [f"{channel_label(channel)}提名须 {threshold} 人以上，现有 {supporters_count} 人。"]
 
 
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
+_SPACE_IN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def normalise_name(name: Any) -> str:
+    """A typed name as written for the record: NFKC (full-width letters folded), zero-width characters removed,
+    no space between Chinese characters ("张 三" is 张三), other runs of whitespace made one space, trimmed."""
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", str(name)))
+    return _SPACES.sub(" ", _SPACE_IN_HAN.sub("", text)).strip()
+
+
+def name_identity(name: str) -> str:
+    """What makes two typed names the same person for a duplicate check: the normalised name without spaces
+    ("张 三" is 张三)."""
+    return normalise_name(name).replace(" ", "")
+
+
 def clean_supporters(names: Sequence[Any]) -> tuple[list[str], list[str]]:
-    """Supporters' names stripped, empties dropped; (names, problems) — a repeated name is a problem."""
+    """Supporters' names normalised, empties dropped; (names, problems) — a repeated name is a problem, also
+    when the copies differ only by spaces, full-width letters or invisible characters."""
     cleaned: list[str] = []
+    seen: set[str] = set()
     repeated: list[str] = []
     for raw in names or []:
-        name = str(raw).strip()
+        name = normalise_name(raw)
         if not name:
             continue
-        if name in cleaned:
+        key = name_identity(name)
+        if key in seen:
             if name not in repeated:
                 repeated.append(name)
             continue
+        seen.add(key)
         cleaned.append(name)
     problems = [f"联名人重复：{_names(repeated)}（每人只能联名一次）。"] if repeated else []
     too_long = [n for n in cleaned if len(n) > 50]

@@ -44,6 +44,9 @@ def _check_day(day: dt.date | None, field_name: str, label: str) -> None:
         raise ApplicationError(f"请填写{label}。", {field_name: [f"请填写{label}。"]})
     if day > _today():
         raise ApplicationError(f"{label}不能晚于今天。", {field_name: [f"{label}不能晚于今天。"]})
+    if day < _today() - dt.timedelta(days=366):
+        message = f"{label} {day:%Y-%m-%d} 早于一年前，请核对年份。"
+        raise ApplicationError(message, {field_name: [message]})
 
 
 @transaction.atomic

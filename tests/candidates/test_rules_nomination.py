@@ -665,3 +665,14 @@ def test_every_blocker_has_a_source_and_a_fix():
 
 def test_fraction_margins_compute_in_integers():
     assert rules.margin_bounds("member", 10, party(margin_ratio=str(Fraction(13, 10)))) == (13, None)
+
+
+def test_supporters_that_differ_only_by_invisible_characters_spaces_or_width_are_one_person():
+    names, problems = rules.clean_supporters(["张三", "张三\u200b", "张 三", " 李四 ", "ＡＢＣ", "ABC", "Ali  Hassan", ""])
+    assert names == ["张三", "李四", "ABC", "Ali Hassan"]
+    assert problems and "联名人重复" in problems[0] and "张三" in problems[0] and "ABC" in problems[0]
+
+
+def test_a_long_list_of_supporters_is_checked_in_linear_time():
+    names, problems = rules.clean_supporters([f"居民{i}" for i in range(50_000)] + ["居民7"])
+    assert len(names) == 50_000 and problems == ["联名人重复：居民7（每人只能联名一次）。"]

@@ -294,3 +294,15 @@ def test_gate_objections_and_reports():
     assert "王五（办结期限 2026-02-16，已逾期 16 天）" in reports.message
     assert "赵六（办结期限 2026-03-16，还有 12 天）" in reports.message
     assert rules.gate_objections_reports(rules.ObjectionReportFacts(today=D(2026, 3, 4)), RULES) == []
+
+
+def test_a_publicity_far_from_today_is_a_typo_not_a_period():
+    today = dt.date(2026, 11, 22)
+    wrong_year = rules.publicity_problems(dt.date(2026, 11, 20), dt.date(9999, 12, 31), 5, today)
+    assert list(wrong_year) == ["ends_on"] and "请核对年份" in wrong_year["ends_on"][0]
+    long_ago = rules.publicity_problems(dt.date(2016, 3, 1), dt.date(2016, 3, 5), 5, today)
+    assert set(long_ago) == {"starts_on", "ends_on"}
+    # sixty days either side is still a period (entered late, or planned ahead)
+    assert rules.publicity_problems(today - dt.timedelta(days=60), today - dt.timedelta(days=56), 5, today) == {}
+    assert rules.publicity_problems(today + dt.timedelta(days=56), today + dt.timedelta(days=60), 5, today) == {}
+    assert "starts_on" in rules.publicity_problems(today - dt.timedelta(days=61), today, 5, today)

@@ -572,3 +572,14 @@ def test_reports_from_nomination_on(users, org):
         services.report_register(actor=users["community_clerk"], election=e, content="", channel="fax",
                                  categories=["gossip"], received_on=TODAY)
     assert set(error.value.errors) == {"content", "channel", "categories"}
+
+
+def test_editing_a_ground_later_does_not_rewrite_the_reasons_of_past_reviews(org, users, vetting_election):
+    n = nominate(vetting_election)
+    submit(users["community_clerk"], n, "community", "reject", ["ineligible-09"])
+    services.ground_save(actor=users["district_admin"], district=org["district"], code="ineligible-09",
+                         kind="unsuitable", text="（已改写）另一情形", department="")
+    review = Review.objects.get(nomination=n)
+    row = selectors.nomination_row(nomination=reload(n))
+    assert row.ground_texts(review) == ["因身体健康等原因，无法正常履行相应职责的"]
+    assert review.cited_grounds()[0].kind == "ineligible"

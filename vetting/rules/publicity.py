@@ -33,8 +33,25 @@ def publicity_days(starts_on: dt.date, ends_on: dt.date) -> int:
     return (ends_on - starts_on).days + 1
 
 
-def publicity_problems(starts_on: dt.date | None, ends_on: dt.date | None, min_days: int) -> dict[str, list[str]]:
+# How far from today a publicity may be recorded: entered a little late, or planned ahead, but not a typo's year.
+PUBLICITY_WINDOW_DAYS = 60
+
+
+def publicity_problems(
+    starts_on: dt.date | None, ends_on: dt.date | None, min_days: int, today: dt.date | None = None
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    if today is not None:
+        earliest, latest = (today - dt.timedelta(days=PUBLICITY_WINDOW_DAYS),
+                            today + dt.timedelta(days=PUBLICITY_WINDOW_DAYS))
+        if starts_on is not None and not earliest <= starts_on <= latest:
+            errors["starts_on"] = [f"公示开始日期 {starts_on:%Y-%m-%d} 不在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间"
+                                   f"（今天前后 {PUBLICITY_WINDOW_DAYS} 天），请核对年份。"]
+        if ends_on is not None and not earliest <= ends_on <= latest:
+            errors["ends_on"] = [f"公示结束日期 {ends_on:%Y-%m-%d} 不在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间"
+                                 f"（今天前后 {PUBLICITY_WINDOW_DAYS} 天），请核对年份。"]
+        if errors:
+            return errors
     if starts_on is None:
         errors["starts_on"] = ["请填写公示开始日期。"]
     if ends_on is None:

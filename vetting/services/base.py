@@ -33,6 +33,12 @@ def _lock_nomination(nomination: Nomination) -> Nomination:
     )
 
 
+def _lock_district(district: Jurisdiction | None) -> None:
+    """Serialise a district's joint review with changes of its departments (see departments_set)."""
+    if district is not None:
+        Jurisdiction.objects.select_for_update().filter(pk=district.pk).first()
+
+
 def _lock_election(election: Election) -> Election:
     return Election.objects.select_for_update(of=("self",)).select_related("community", "rulebook").get(
         pk=election.pk
@@ -99,7 +105,7 @@ def grounds_customise(*, actor: User, district: Jurisdiction) -> list[Ground]:
     """Give the district its own copy of the default grounds, to edit from then on."""
     _require(actor, "vetting.configure", district)
     _check_district(district)
-    Jurisdiction.objects.select_for_update().filter(pk=district.pk).first()
+    _lock_district(district)
     if Ground.objects.filter(district=district).exists():
         raise Conflict(f"{district.name}已自定义资格审查情形，请直接修改。")
     copied = _copy_defaults(district)
@@ -139,7 +145,7 @@ def ground_save(
         errors["department"] = [f"审查部门“{department}”无效。"]
     if errors:
         raise ApplicationError("资格审查情形有误。", errors)
-    Jurisdiction.objects.select_for_update().filter(pk=district.pk).first()
+    _lock_district(district)
     copied = not Ground.objects.filter(district=district).exists()
     if copied:
         _copy_defaults(district)
@@ -178,7 +184,7 @@ def departments_set(*, actor: User, district: Jurisdiction, codes: list[str]) ->
         raise ApplicationError("联审部门有误。", {"codes": [f"部门“{'、'.join(map(str, unknown))}”无效。"]})
     if not chosen:
         raise ApplicationError("联审部门有误。", {"codes": ["至少选择一个联审部门。"]})
-    Jurisdiction.objects.select_for_update().filter(pk=district.pk).first()
+    _lock_district(district)
     before = departments_for(district)
     for code in rules.DEPARTMENT_CODES:
         ReviewDepartment.objects.update_or_create(district=district, code=code, defaults={"active": code in chosen})
@@ -191,10 +197,12 @@ def departments_set(*, actor: User, district: Jurisdiction, codes: list[str]) ->
     waiting = Nomination.objects.filter(
         status="reviewing", level="district", election__stage__in=rules.REVIEW_STAGES,
         election__community__path__startswith=district.path,
-    ).select_related("election", "person").order_by("id")
+    ).order_by("id")
     for nomination in waiting:
-        if rules.district_complete(after, _district_passes(nomination)):
-            locked = _lock_nomination(nomination)
+        locked = _lock_nomination(nomination)  # then look again: a review may have decided it meanwhile
+        if locked.status != "reviewing" or locked.level != "district":
+            continue
+        if rules.district_complete(after, _district_passes(locked)):
             candidate_services.nomination_set_outcome(
                 actor=actor, nomination=locked, status="approved", level="",
                 outcome="区级联审通过（联审部门调整后，其余部门均已通过）。", action="vetting.review",

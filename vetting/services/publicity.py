@@ -44,7 +44,7 @@ def publicity_set(
         if not late:
             raise Conflict(f"公示已于 {existing.ends_on:%Y-%m-%d} 结束，不能再更改。")
     min_days = int(election.effective_rules().get("publicity_min_days", 5))
-    errors = rules.publicity_problems(starts_on, ends_on, min_days)
+    errors = rules.publicity_problems(starts_on, ends_on, min_days, today)
     last = max((n.approved_on for n in late if n.approved_on is not None), default=None)
     if last is not None and starts_on is not None and starts_on < last:
         errors.setdefault("starts_on", []).append(

@@ -28,7 +28,7 @@ from ..selectors import (
     grounds_for,
     nominee_facts_for,
 )
-from .base import _check_version, _district_passes, _lock_nomination, _who
+from .base import _check_version, _district_passes, _lock_district, _lock_nomination, _who
 
 # --------------------------------------------------------------------------------------------
 # Reviews: community 初审 → street 全面审查 → district 联审, and the street's decision on 不宜 rejections
@@ -57,6 +57,10 @@ def review_submit(
     if decision not in rules.DECISION_LABELS:
         raise ApplicationError("审查结论有误。", {"decision": ["审查结论须为通过（pass）或不通过（reject）。"]})
     _require(actor, REVIEW_PERMISSIONS[level], nomination)
+    if level == "district":
+        # The district row first, as departments_set takes it: a change of the departments and a department's
+        # sign-off never interleave (and the lock order is the same, so they cannot deadlock).
+        _lock_district(district_of(nomination.election.community))
     locked = _lock_nomination(nomination)
     require_stage(locked.election, rules.REVIEW_STAGES, "资格审查")
     _check_version(locked, version)
@@ -82,8 +86,12 @@ def review_submit(
                                       department=department)
     if problems:
         raise ApplicationError("审查情形有误。", {"grounds": problems})
-    review = Review.objects.create(nomination=locked, level=level, department=department, decision=decision,
-                                   grounds=list(dict.fromkeys(cited)), note=note.strip(), reviewer=actor)
+    codes = list(dict.fromkeys(cited))
+    review = Review.objects.create(
+        nomination=locked, level=level, department=department, decision=decision, grounds=codes,
+        cited=[{"code": c, "kind": available[c].kind, "department": available[c].department, "text": available[c].text}
+               for c in codes if c in available],
+        note=note.strip(), reviewer=actor)
     who = rules.review_label(level, department)
     if decision == "pass":
         complete = level == "district" and rules.district_complete(departments_for(district),
@@ -175,8 +183,7 @@ def held_decide(*, actor: User, review: Review, decision: str, reason: str, vers
         required, Review.objects.filter(nomination=locked, level="district").values_list("department", flat=True)
     ) if outcome.level == "district" else []
     who = rules.review_label(review.level, review.department)
-    available = {g.code: ground_info(g) for g in grounds_for(district)}
-    summary = rules.grounds_summary([g for code, g in available.items() if code in review.grounds]) or "不宜情形"
+    summary = rules.grounds_summary(review.cited_grounds()) or "不宜情形"
     if decision == "uphold":
         text = f"{who}认为存在{summary}，街道维持，取消资格（理由：{reason.strip()}）。"
     else:
