@@ -670,3 +670,26 @@ def test_every_vetting_label_is_in_the_catalog():
         ("approved", ""), ("rejected", ""), ("withdrawn", "")]} | {rules.department_label("")}
     missing = ({label for table in tables for _, label in table} | phrases) - set(LABELS)
     assert missing == set()
+
+
+def test_a_replacement_approved_after_the_publicity_began_is_publicised_again_from_the_page(
+        client, users, publicity_election, time_machine):
+    old = nominate(publicity_election, "王早", status="approved", level="",
+                   decided_at=dt.datetime(2026, 2, 20, 9, 0, tzinfo=SHANGHAI))
+    Publicity.objects.create(election=publicity_election, starts_on=dt.date(2026, 2, 21),
+                             ends_on=dt.date(2026, 2, 25), recorded_by=users["community_clerk"])
+    late = nominate(publicity_election, "李补", status="approved", level="",
+                    decided_at=dt.datetime(2026, 2, 27, 9, 0, tzinfo=SHANGHAI))
+    as_user(client, users["community_clerk"])
+    url = reverse("election-detail", args=[publicity_election.pk]) + "?tab=publicity"
+    page = html_of(client.get(url))
+    assert 'id="publicity-unpublicised"' in page and "李补" in page.split('id="publicity-unpublicised"')[1][:300]
+    assert "王早" not in page.split('id="publicity-unpublicised"')[1][:300]
+    assert "重新公示" in page and 'id="publicity-edit"' in page
+    response = client.post(reverse("vetting-publicity-set", args=[publicity_election.pk]),
+                           {"starts_on": "2026-02-27", "ends_on": "2026-03-03", "place": "公告栏"}, follow=True)
+    assert response.status_code == 200
+    publicity = Publicity.objects.get(election=publicity_election)
+    assert (publicity.starts_on, publicity.ends_on) == (dt.date(2026, 2, 27), dt.date(2026, 3, 3))
+    assert 'id="publicity-unpublicised"' not in html_of(client.get(url))
+    assert old.pk and late.pk

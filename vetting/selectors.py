@@ -457,3 +457,12 @@ def objection_get(*, user: User, pk: int) -> Objection:
 
     qs = Objection.objects.select_related("election", "election__community", "nomination__person", "resolved_by")
     return get_object_or_404(_in_scope(qs, user, "election__community__path"), pk=pk)
+
+
+def approved_after(*, election: Election, starts_on: dt.date) -> list[rules.ListedApproval]:
+    """Approved nominations (on the formal list or about to be) approved after the publicity began: a 递补 that
+    the publicity never showed, so it must be publicised anew."""
+    rows = (Nomination.objects.filter(election=election, status="approved", decided_at__isnull=False)
+            .select_related("person").order_by("decided_at", "id"))
+    listed = [rules.ListedApproval(n.person.name, timezone.localtime(n.decided_at).date()) for n in rows]
+    return rules.not_publicised(listed, starts_on)

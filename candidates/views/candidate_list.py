@@ -95,7 +95,7 @@ def _candidates_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) 
         "discipline": may_manage and election.stage in REPLACEMENT_STAGES,
         "publish": may_manage and election.stage in PUBLISH_STAGES,
         "submit": party and may_manage and election.stage in LIST_STAGES and not published
-        and (status is None or status.approval not in {"submitted", "approved"}),
+        and (status is None or status.approval != "submitted"),
         "decide": party and election.stage in LIST_STAGES and status is not None and status.approval == "submitted"
         and user.has_perm("candidates.approve_candidate_list", election),
     }

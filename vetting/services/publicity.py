@@ -15,7 +15,7 @@ from elections.models import Election, User
 from elections.services import _require
 from elections.services.preparation import require_stage
 
-from .. import rules
+from .. import rules, selectors
 from ..models import Objection, Publicity, Report
 from .base import _lock_election, _lock_nomination, _nomination_of, _who
 
@@ -40,7 +40,7 @@ def publicity_set(
     existing = Publicity.objects.select_for_update().filter(election=election).first()
     late: list[rules.ListedApproval] = []
     if existing is not None and rules.publicity_over(existing.ends_on, today):
-        late = _approved_after(election, existing.starts_on)
+        late = selectors.approved_after(election=election, starts_on=existing.starts_on)
         if not late:
             raise Conflict(f"公示已于 {existing.ends_on:%Y-%m-%d} 结束，不能再更改。")
     min_days = int(election.effective_rules().get("publicity_min_days", 5))
@@ -65,14 +65,6 @@ def publicity_set(
         + (f"，{publicity.place}" if publicity.place else ""),
     )
     return publicity
-
-
-def _approved_after(election: Election, starts_on: dt.date) -> list[rules.ListedApproval]:
-    """Approved nominations (on the formal list or about to be) approved after the publicity began."""
-    rows = (Nomination.objects.filter(election=election, status="approved", decided_at__isnull=False)
-            .select_related("person").order_by("decided_at", "id"))
-    listed = [rules.ListedApproval(n.person.name, timezone.localtime(n.decided_at).date()) for n in rows]
-    return rules.not_publicised(listed, starts_on)
 
 
 def _names_of(late: list[rules.ListedApproval]) -> str:

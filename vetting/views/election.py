@@ -89,6 +89,7 @@ def _publicity_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) -
     publicity = selectors.publicity_for(election=election)
     state = _publicity_state(election, publicity, today)
     may_manage = election.stage == "publicity" and user.has_perm("vetting.manage_publicity", election)
+    unpublicised = selectors.approved_after(election=election, starts_on=publicity.starts_on) if publicity else []
     initial = ({"starts_on": publicity.starts_on, "ends_on": publicity.ends_on, "place": publicity.place}
                if publicity else {})
     nominations = candidate_selectors.nomination_list(user=user, election=election, filters={"live": True})
@@ -98,7 +99,8 @@ def _publicity_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) -
         "publicity_state": state,
         "min_days": int(election.effective_rules().get("publicity_min_days", 5)),
         "may_manage_publicity": may_manage,
-        "may_set_publicity": may_manage and not (state and state["over"]),
+        "may_set_publicity": may_manage and not (state and state["over"] and not unpublicised),
+        "unpublicised": unpublicised,
         "publicity_form": bound.get("publicity") or PublicityForm(initial=initial, auto_id="id_publicity_%s"),
         "publicity_form_open": "publicity" in bound or publicity is None,
         "objection_items": [{"o": o, "form": (bound.get(f"resolve-{o.pk}") or ObjectionResolveForm(
