@@ -51,3 +51,27 @@ def test_the_home_page_counts_blockers_without_a_query_per_election(client, org,
     assert len(rows) == 10
     unapproved = [r for r in rows if r.election.body == "party_committee" and r.election.seat_plan_approved_at is None]
     assert unapproved and all(r.blocker_count == 1 for r in unapproved)
+
+
+def grow_staged(org, campaign, n, start=0):
+    """n communities whose two elections sit in the later stages, each with nominations in every status."""
+    stages = ["nomination", "vetting", "publicity"]
+    for i in range(start, start + n):
+        community = factories.jurisdiction(f"阶段社区{i}", "community", org["street"])
+        for body in ("party_committee", "residents_committee"):
+            election = factories.election(community, camp=campaign, body=body, stage=stages[i % 3])
+            for k, status in enumerate(("reviewing", "approved", "rejected")):
+                factories.nominate(election, person=factories.nominee(community, name=f"提名{i}{k}{body[0]}"),
+                                   status=status, level="community" if status == "reviewing" else "")
+
+
+def test_the_home_page_stays_flat_with_elections_in_nomination_vetting_and_publicity(client, org, users):
+    """Every stage's gates collect in bulk: 6 or 36 elections across three stages cost the same queries."""
+    campaign = factories.campaign(org["street"])
+    client.force_login(users["street_staff"])
+    grow_staged(org, campaign, 3)
+    small, _ = count_queries(client, "/home/")
+    grow_staged(org, campaign, 15, start=3)
+    large, response = count_queries(client, "/home/")
+    assert large == small, f"{small} queries for 6 elections, {large} for 36"
+    assert len(response.context["rows"]) == 36
