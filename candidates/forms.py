@@ -256,6 +256,23 @@ class NominationForm(forms.Form):
         return split_names(self.cleaned_data.get("supporters", ""))
 
 
+class NominationEditForm(forms.Form):
+    """Correct a nomination still at the community's 初审: supporters, basis, position (with the version seen)."""
+
+    position = forms.ChoiceField(label=_("提名职位"), choices=[])
+    supporters = forms.CharField(label=_("联名人（每行一人）"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    basis = forms.CharField(label=_("提名依据"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, positions: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = positions
+
+    def clean_supporters(self) -> list[str]:
+        return split_names(self.cleaned_data.get("supporters", ""))
+
+
 class NominationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部")), ("live", _("在审及通过"))] + translated(rules.NOMINATION_STATUSES))

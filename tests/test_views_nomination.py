@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from candidates.models import (
@@ -886,3 +887,28 @@ def test_the_nominations_page_and_export_do_not_grow_with_the_rows(client, org, 
     spread(9, 3)
     assert Nomination.objects.count() == 12
     assert count(client, url) == small
+
+
+def test_a_nomination_is_corrected_on_the_page_until_the_community_has_reviewed_it(client, users, rc):
+    person = factories.nominee(rc.community, name="王更正")
+    nomination = factories.nominate(rc, person=person, channel="joint_voters",
+                                    supporters=[f"选民{i}" for i in range(20)])
+    client.force_login(users["community_clerk"])
+    page = client.get(reverse("election-detail", args=[rc.pk]) + "?tab=nomination").content.decode()
+    assert reverse("nomination-edit", args=[nomination.pk]) in page
+    url = reverse("nomination-edit", args=[nomination.pk])
+    short = client.post(url, {"position": "member", "supporters": "\n".join(f"选民{i}" for i in range(19)),
+                              "basis": "", "version": nomination.version})
+    assert short.status_code == 200 and "20 人以上" in short.content.decode()
+    nomination.refresh_from_db()
+    assert len(nomination.supporters) == 20
+    done = client.post(url, {"position": "member", "supporters": "\n".join(f"选民{i}" for i in range(25)),
+                             "basis": "第二居民小组", "version": nomination.version}, follow=True)
+    assert "已更正 王更正 的提名" in done.content.decode()
+    nomination.refresh_from_db()
+    assert len(nomination.supporters) == 25 and nomination.basis == "第二居民小组"
+    stale = client.post(url, {"position": "member", "supporters": "\n".join(f"选民{i}" for i in range(21)),
+                              "basis": "", "version": 1})
+    assert stale.status_code == 200
+    nomination.refresh_from_db()
+    assert len(nomination.supporters) == 25

@@ -28,6 +28,7 @@ from elections.views import handle_form, render_election, tab_url
 from .. import rules, selectors, services
 from ..forms import (
     AppraisalForm,
+    NominationEditForm,
     NominationFilterForm,
     NominationForm,
     NominationListFilterForm,
@@ -198,14 +199,21 @@ def _nomination_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) 
     in_time = election.stage in REPLACEMENT_STAGES
     can_fill_gap = party and in_time and user.has_perm("candidates.record_recommendation", election)
     items = []
+    positions = _positions(election)
     for n in shown:
-        key = f"withdraw-{n.pk}"
+        key, edit_key = f"withdraw-{n.pk}", f"edit-{n.pk}"
+        may_change = in_time and user.has_perm("candidates.submit_nomination", n)
         items.append({
             "n": n, "facts": facts.get(n.pk), "where": _where(n), "successor": replaced_by.get(n.pk),
-            "withdraw": n.live and in_time and user.has_perm("candidates.submit_nomination", n),
+            "withdraw": n.live and may_change,
             "withdraw_form": bound.get(key) or ReasonForm(auto_id=f"id_withdraw_n{n.pk}_%s"),
+            "edit": may_change and n.status == "reviewing" and n.level == "community",
+            "edit_form": bound.get(edit_key) or NominationEditForm(
+                positions=positions, auto_id=f"id_edit_n{n.pk}_%s",
+                initial={"position": n.position, "supporters": "\n".join(n.supporters), "basis": n.basis,
+                         "version": n.version}),
             "fill_gap": can_fill_gap and n.status in {"rejected", "withdrawn"} and n.pk not in replaced_by,
-            "open": key in bound,
+            "open": key in bound or edit_key in bound,
         })
     query_string = query.copy() if query else None
     if query_string is not None:
@@ -263,6 +271,23 @@ def nomination_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render_election(request, election, NOMINATION_TAB, {"add": form}, status=failed)
     _flash_nomination(request, done[0])
     return redirect(tab_url(election, NOMINATION_TAB, f"nomination-{done[0].pk}"))
+
+
+@login_required
+@require_POST
+def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = selectors.nomination_get(user=request.user, pk=pk)
+    election = org_selectors.election_get(user=request.user, pk=nomination.election_id)
+    form = NominationEditForm(request.POST, positions=_positions(election), auto_id=f"id_edit_n{pk}_%s")
+    failed = handle_form(
+        request, form,
+        lambda d: services.nomination_update(actor=request.user, nomination=nomination, supporters=d["supporters"],
+                                             basis=d["basis"], position=d["position"], version=d["version"]),
+        gettext("已更正 %(name)s 的提名。") % {"name": nomination.person.name},
+    )
+    if failed:
+        return render_election(request, election, NOMINATION_TAB, {f"edit-{pk}": form}, status=failed)
+    return redirect(tab_url(election, NOMINATION_TAB, f"nomination-{pk}"))
 
 
 @login_required
@@ -466,6 +491,7 @@ def register_nomination_pages() -> None:
     extensions.register_urls([
         path("nominations/", nomination_overview, name="nomination-list"),
         path("nominations/<int:pk>/withdraw/", nomination_withdraw, name="nomination-withdraw"),
+        path("nominations/<int:pk>/edit/", nomination_edit, name="nomination-edit"),
         path("nominations/<int:pk>/fill-gap/", nomination_fill_gap, name="nomination-fill-gap"),
         path("nominations/<int:pk>/print/", nomination_print, name="nomination-print"),
         path("nominations/<int:pk>/pledge/", pledge_record, name="pledge-record"),
