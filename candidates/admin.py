@@ -6,6 +6,8 @@ from .models import (
     Appraisal,
     Candidate,
     CandidateList,
+    ListVote,
+    ListVoteResult,
     Nomination,
     Person,
     Pledge,
@@ -98,3 +100,25 @@ class CandidateListAdmin(ReadOnlyAdmin):
     list_display = ("election", "published_on", "approval", "approval_on")
     list_filter = ("approval",)
     list_select_related = ("election", "election__community")
+
+
+class ListVoteResultInline(admin.TabularInline):
+    model = ListVoteResult
+    extra = 0
+    raw_id_fields = ("nomination",)
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ListVote)
+class ListVoteAdmin(ReadOnlyAdmin):
+    list_display = ("election", "held_on", "expected", "present", "ballots", "created_at")
+    list_select_related = ("election", "election__community")
+    inlines = [ListVoteResultInline]

@@ -436,3 +436,32 @@ class ListDecisionForm(forms.Form):
                                  choices=[("approve", _("同意")), ("return", _("退回"))])
     reply = forms.CharField(label=_("批复意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                             help_text=_("退回时须写明理由和调整要求"))
+
+
+class ListVoteForm(forms.Form):
+    """The residents' representatives' meeting (居民代表会议) that votes the formal candidates: its figures and one
+    count per approved nominee of each position with more nominees than the margin allows. ``positions``:
+    (position label, the most candidates, nominations) per position voted on."""
+
+    held_on = forms.DateField(label=_("会议日期"), widget=DateInput)
+    expected = count_field(_("应到人数"), help_text=_("居民代表会议应到会人数"))
+    present = count_field(_("实到人数"), help_text=_("须超过应到人数的一半，会议方为有效"))
+    ballots = count_field(_("收回选票"))
+
+    def __init__(self, *args: Any, positions: list[tuple[Any, int | None, list[Any]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.positions = positions
+        for _label, _bound, nominations in positions:
+            for n in nominations:
+                self.fields[f"votes-{n.pk}"] = count_field(n.person.name)
+
+    def meeting_fields(self) -> list[Any]:
+        return [self[name] for name in ("held_on", "expected", "present", "ballots")]
+
+    def groups(self) -> list[dict[str, Any]]:
+        return [{"label": label, "bound": bound, "fields": [self[f"votes-{n.pk}"] for n in nominations]}
+                for label, bound, nominations in self.positions]
+
+    def results(self) -> list[tuple[Any, int]]:
+        return [(n, self.cleaned_data[f"votes-{n.pk}"]) for _label, _bound, nominations in self.positions
+                for n in nominations]

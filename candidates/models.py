@@ -341,3 +341,37 @@ class CandidateList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election} 正式候选人名单"
+
+
+class ListVote(models.Model):
+    """The residents' representatives' meeting (居民代表会议) that voted the residents' committee's formal
+    candidates from the approved nominees, when more were approved than the margin allows (seed 000).
+    Recorded again: replaced (the results with it)."""
+
+    election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="list_vote")
+    held_on = models.DateField("会议日期")
+    expected = models.PositiveIntegerField("应到人数")
+    present = models.PositiveIntegerField("实到人数")
+    ballots = models.PositiveIntegerField("收回选票")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "居民代表会议投票（正式候选人）"
+        verbose_name_plural = "居民代表会议投票（正式候选人）"
+
+    def __str__(self) -> str:
+        return f"{self.election} 居民代表会议投票"
+
+
+class ListVoteResult(models.Model):
+    vote = models.ForeignKey(ListVote, on_delete=models.CASCADE, related_name="results")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="list_votes")
+    votes = models.PositiveIntegerField("得票")
+
+    class Meta:
+        ordering = ["vote", "-votes", "id"]
+        constraints = [models.UniqueConstraint(fields=["vote", "nomination"], name="one_list_vote_per_nomination")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} {self.votes}"

@@ -26,6 +26,8 @@ from ..serializers import (
     CandidateListSerializer,
     CandidateSerializer,
     ListDecisionSerializer,
+    ListVoteOutcomeSerializer,
+    ListVoteSerializer,
     NominationCreatedSerializer,
     NominationSerializer,
     NominationUpdateSerializer,
@@ -327,8 +329,12 @@ def _list_state(election: Election) -> dict[str, Any]:
             "positions": selectors.nomination_summary(election=election)}
 
 
+def _vote_state(election: Election, view: selectors.ListVoteView | None) -> dict[str, Any]:
+    return {"view": view, "needs_vote": selectors.list_vote_needs(election=election)}
+
+
 class ElectionNominationStageViewSet(ElectionScoped):
-    """/elections/{id}/preliminary-list/, /candidate-list/ and /structure/."""
+    """/elections/{id}/preliminary-list/, /candidate-list/ (with /candidate-list/vote/) and /structure/."""
 
     serializer_class = CandidateListSerializer
 
@@ -388,6 +394,34 @@ class ElectionNominationStageViewSet(ElectionScoped):
         data.is_valid(raise_exception=True)
         services.candidate_list_decide(actor=request.user, election=election, **data.validated_data)
         return Response(CandidateListSerializer(_list_state(election)).data)
+
+    @extend_schema(methods=["GET"], responses=ListVoteOutcomeSerializer,
+                   description="The residents' representatives' meeting's vote on the formal candidates, with its "
+                               "outcome per position (``recorded`` false: none yet), and ``needs_vote``: the positions "
+                               "with more approved nominees than the margin allows.")
+    @extend_schema(methods=["POST"], request=ListVoteSerializer,
+                   responses={201: ListVoteOutcomeSerializer, 200: ListVoteOutcomeSerializer, 409: _STATE_409},
+                   description="Record the vote (201), or record it again (200: the earlier one is replaced); residents' "
+                               "committees only, in publicity, before publication. Every approved nominee of each "
+                               "over-full position needs a count (400 on ``results``; so does a nomination not "
+                               "approved); 400 on ``present`` unless more than half of those expected attended. Per "
+                               "decided position the formal list becomes its ``bound`` nominees with the most votes; "
+                               "a tie at the cut leaves the position as it was (``undecided``).")
+    @action(detail=True, methods=["get", "post"], url_path="candidate-list/vote")
+    def vote(self, request: Request, pk: Any = None) -> Response:
+        election = self.election()
+        if request.method == "GET":
+            return Response(ListVoteOutcomeSerializer(_vote_state(election, selectors.list_vote_view(
+                election=election))).data)
+        data = ListVoteSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)  # each nomination is in scope: checked by the field
+        v = data.validated_data
+        existed = selectors.list_vote_view(election=election) is not None
+        view = services.candidate_list_vote(
+            actor=request.user, election=election, held_on=v["held_on"], expected=v["expected"],
+            present=v["present"], ballots=v["ballots"], results=[(r["nomination"], r["votes"]) for r in v["results"]])
+        return Response(ListVoteOutcomeSerializer(_vote_state(election, view)).data,
+                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(responses=StructureSerializer)
     @action(detail=True, methods=["get"])

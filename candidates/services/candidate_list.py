@@ -17,7 +17,7 @@ from elections.models import Election, User
 from elections.services import _require, notify_election
 from elections.services.preparation import require_stage
 
-from .. import rules
+from .. import rules, selectors
 from ..models import (
     Candidate,
     CandidateList,
@@ -114,14 +114,22 @@ def _candidate_state(c: Candidate) -> dict[str, Any]:
     return {**snapshot(c, ["nomination", "person", "position", "order"]), "name": c.person.name}
 
 
+def _left_off(election: Election) -> dict[int, Any]:
+    """Nomination id → vote row of the nominees the recorded residents' representatives' vote left off."""
+    view = selectors.list_vote_view(election=election)
+    return view.left_off if view is not None else {}
+
+
 @transaction.atomic
 def candidate_list_build(*, actor: User, election: Election) -> list[Candidate]:
-    """Place every approved nomination not yet on the formal list (the clerk then removes any extra)."""
+    """Place every approved nomination not yet on the formal list (the clerk then removes any extra), except
+    those the residents' representatives' meeting voted off (candidate_list_vote)."""
     _require(actor, "candidates.manage_candidates", election)
     election = _lock(election)
     cl = _editable_list(election, "确定正式候选人")
-    approved = list(Nomination.objects.filter(election=election, status="approved", candidate__isnull=True)
-                    .select_related("person").order_by("id"))
+    left_off = _left_off(election)
+    approved = [n for n in Nomination.objects.filter(election=election, status="approved", candidate__isnull=True)
+                .select_related("person").order_by("id") if n.pk not in left_off]
     if not approved:
         if not Nomination.objects.filter(election=election, status="approved").exists():
             raise ApplicationError("没有审查通过的人选，不能确定正式候选人。", {})
@@ -150,6 +158,12 @@ def candidate_add(*, actor: User, nomination: Nomination) -> Candidate:
             f"{nomination.person.name}的提名{rules.NOMINATION_STATUS_LABELS[nomination.status]}，不能列为正式候选人。"]})
     if Candidate.objects.filter(nomination=nomination).exists():
         raise ApplicationError("已在名单中。", {"nomination": [f"{nomination.person.name}已是正式候选人。"]})
+    vote = selectors.list_vote_view(election=election)
+    row = vote.left_off.get(nomination.pk) if vote is not None else None
+    if vote is not None and row is not None:
+        message = (f"居民代表会议 {vote.vote.held_on:%Y-%m-%d} 投票未将{nomination.person.name}确定为正式候选人（得票 "
+                   f"{row.votes} 票）；如须调整，请重新登记居民代表会议的投票结果。")
+        raise ApplicationError("居民代表会议投票未确定此人为正式候选人。", {"nomination": [message]})
     candidate = Candidate.objects.create(election=election, nomination=nomination, person=nomination.person,
                                          position=nomination.position, added_by=actor)
     _renumber(election)

@@ -3,7 +3,7 @@
 A package of modules by concern; the URLconf and ``CandidatesConfig.ready()`` import from here
 (``from . import views; views.person_list``, ``from .views import register_election_pages``)."""
 
-from .candidate_list import CANDIDATE_HEADERS, candidate_list_print
+from .candidate_list import CANDIDATE_HEADERS, candidate_list_print, register_candidate_list_pages
 from .nomination import (
     NOMINATION_HEADERS,
     nomination_overview,
@@ -32,6 +32,7 @@ def register_election_pages() -> None:
     """Called from CandidatesConfig.ready(): every tab and root page of the candidates app."""
     register_preparation_pages()
     register_nomination_pages()
+    register_candidate_list_pages()
 
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "person_create",
     "person_detail",
     "person_list",
+    "register_candidate_list_pages",
     "register_election_pages",
     "register_nomination_pages",
     "register_preparation_pages",

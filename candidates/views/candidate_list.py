@@ -1,18 +1,23 @@
-"""The election's "正式候选人" tab (the formal list in 姓氏笔画 order, pledges, talks, publication, the street's
-批复 of a party list) and the printable formal list."""
+"""The election's "正式候选人" tab (the formal list in 姓氏笔画 order, the residents' representatives' meeting that
+votes a residents' committee's formal candidates when more were approved than the margin allows, pledges, talks,
+publication, the street's 批复 of a party list) and the printable formal list."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from elections import extensions
 from elections import rules as election_rules
 from elections import selectors as org_selectors
 from elections.exports import xlsx_response
@@ -22,12 +27,14 @@ from .. import rules, selectors, services
 from ..forms import (
     CandidateAddForm,
     ListDecisionForm,
+    ListVoteForm,
     PledgeForm,
     PublishForm,
     ReasonForm,
     TalkForm,
 )
 from ..services.nomination import LIST_STAGES, PUBLISH_STAGES, REPLACEMENT_STAGES
+from ..strokes import sort_names
 from .nomination import CANDIDATES_TAB, _simple_action
 
 # --------------------------------------------------------------------------------------------
@@ -71,6 +78,25 @@ def _structure_counts(election: Any, people: list[Any]) -> dict[str, Any]:
     }
 
 
+def _vote_positions(election: Any, positions: list[Any], approved: list[Any]) -> list[tuple[Any, int | None, list[Any]]]:
+    """(label, the most candidates, approved nominations in 姓氏笔画 order) of each position of a residents'
+    committee election with more approved nominees than the margin allows: the meeting votes on them."""
+    seats = {p.position: p.seats for p in positions}
+    needed = selectors.list_vote_needed_positions(election=election, approved=approved, seats=seats)
+    return [(p.label, p.high, sort_names([n for n in approved if n.position == p.position], key=lambda n: n.person.name))
+            for p in positions if p.position in needed]
+
+
+def _vote_initial(vote: Any) -> dict[str, Any]:
+    if vote is None:
+        return {"held_on": timezone.localdate()}
+    v = vote.vote
+    initial: dict[str, Any] = {"held_on": v.held_on, "expected": v.expected, "present": v.present,
+                               "ballots": v.ballots}
+    initial.update({f"votes-{r.nomination.pk}": r.votes for p in vote.positions for r in p.rows})
+    return initial
+
+
 CANDIDATE_HEADERS = ["职位", "序号", "姓名", "性别", "年龄", "学历", "党员", "提名方式", "纪律承诺书", "谈心谈话"]
 
 
@@ -100,8 +126,13 @@ def _candidates_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) 
         and user.has_perm("candidates.approve_candidate_list", election),
     }
     listed = {r.candidate.nomination_id for p in positions for r in p.rows}
-    approved = [n for n in selectors.nomination_list(user=user, election=election, filters={"status": "approved"})
-                if n.pk not in listed]
+    all_approved = list(selectors.nomination_list(user=user, election=election, filters={"status": "approved"}))
+    vote = selectors.list_vote_view(election=election, seats={p.position: p.seats for p in positions})
+    left_off = vote.left_off if vote is not None else {}
+    # those the residents' representatives' meeting voted off are not offered for the list again
+    approved = [n for n in all_approved if n.pk not in listed and n.pk not in left_off]
+    vote_positions = _vote_positions(election, positions, all_approved)
+    can["vote"] = can["edit"] and bool(vote_positions)
     margin = _margin_state(election, positions)
     groups = []
     for p in positions:
@@ -158,6 +189,10 @@ def _candidates_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) 
             auto_id="id_publish_%s"),
         "decide_form": bound.get("decide") or ListDecisionForm(initial={"decision": "approve"},
                                                                auto_id="id_decide_%s"),
+        "list_vote": vote,
+        "list_vote_needed": bool(vote_positions),
+        "list_vote_form": (bound.get("list-vote") or ListVoteForm(positions=vote_positions, initial=_vote_initial(vote),
+                                                                   auto_id="id_lvote_%s")) if can["vote"] else None,
         "others": others,
         "structure_warnings": warnings,
         "structure": _structure_counts(election, slate),
@@ -244,6 +279,40 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(tab_url(election, CANDIDATES_TAB, "formal-list"))
 
 
+def _vote_flash(view: Any) -> str:
+    parts = [gettext("已登记居民代表会议投票结果。")] + [p.message for p in view.decided]
+    if view.added:
+        parts.append(gettext("列入正式候选人：%(names)s。") % {"names": "、".join(view.added)})
+    if view.removed:
+        parts.append(gettext("移出正式候选人名单：%(names)s。") % {"names": "、".join(view.removed)})
+    return " ".join(parts)
+
+
+@login_required
+@require_POST
+def candidate_list_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The residents' representatives' meeting's vote on the approved nominees of the over-full positions."""
+    election = org_selectors.election_get(user=request.user, pk=pk)
+    positions = selectors.formal_list(election=election)
+    approved = list(selectors.nomination_list(user=request.user, election=election, filters={"status": "approved"}))
+    form = ListVoteForm(request.POST, positions=_vote_positions(election, positions, approved), auto_id="id_lvote_%s")
+    recorded: list[Any] = []
+
+    def record(d: dict[str, Any]) -> Any:
+        view = services.candidate_list_vote(actor=request.user, election=election, held_on=d["held_on"],
+                                            expected=d["expected"], present=d["present"], ballots=d["ballots"],
+                                            results=form.results())
+        recorded.append(view)
+        return view
+
+    failed = handle_form(request, form, record, _vote_flash)
+    if failed:
+        return render_election(request, election, CANDIDATES_TAB, {"list-vote": form}, status=failed)
+    for position in recorded[0].undecided:
+        messages.warning(request, position.message)
+    return redirect(tab_url(election, CANDIDATES_TAB, "list-vote"))
+
+
 @login_required
 @require_POST
 def candidate_list_publish(request: HttpRequest, pk: int) -> HttpResponse:
@@ -326,3 +395,21 @@ def candidate_list_print(request: HttpRequest, pk: int) -> HttpResponse:
         "unapproved": election.body == "party_committee" and (status is None or status.approval != "approved"),
         "body_label": election_rules.BODY_LABELS[election.body],
     })
+
+
+def register_candidate_list_pages() -> None:
+    """Called from CandidatesConfig.ready() through register_election_pages(): the "正式候选人" tab and its pages."""
+    extensions.register_tab(CANDIDATES_TAB, _("正式候选人"), "candidates/_tab_candidates.html", _candidates_tab,
+                            order=65)
+    extensions.register_urls([
+        path("nominations/<int:pk>/pledge/", pledge_record, name="pledge-record"),
+        path("nominations/<int:pk>/talk/", nominee_talk_record, name="nominee-talk-record"),
+        path("elections/<int:pk>/candidates/build/", candidate_list_build, name="candidate-list-build"),
+        path("elections/<int:pk>/candidates/add/", candidate_add, name="candidate-add"),
+        path("elections/<int:pk>/candidates/vote/", candidate_list_vote, name="candidate-list-vote"),
+        path("elections/<int:pk>/candidates/publish/", candidate_list_publish, name="candidate-list-publish"),
+        path("elections/<int:pk>/candidates/submit/", candidate_list_submit, name="candidate-list-submit"),
+        path("elections/<int:pk>/candidates/decide/", candidate_list_decide, name="candidate-list-decide"),
+        path("elections/<int:pk>/candidates/print/", candidate_list_print, name="candidate-list-print"),
+        path("candidates/<int:pk>/remove/", candidate_remove, name="candidate-remove"),
+    ])

@@ -472,39 +472,15 @@ def nomination_overview(request: HttpRequest) -> HttpResponse:
 
 def register_nomination_pages() -> None:
     """Called from CandidatesConfig.ready() through register_election_pages()."""
-    from .candidate_list import (
-        _candidates_tab,
-        candidate_add,
-        candidate_list_build,
-        candidate_list_decide,
-        candidate_list_print,
-        candidate_list_publish,
-        candidate_list_submit,
-        candidate_remove,
-        nominee_talk_record,
-        pledge_record,
-    )
-
     extensions.register_tab(NOMINATION_TAB, _("提名"), "candidates/_tab_nomination.html", _nomination_tab, order=40)
-    extensions.register_tab(CANDIDATES_TAB, _("正式候选人"), "candidates/_tab_candidates.html", _candidates_tab,
-                            order=65)
     extensions.register_urls([
         path("nominations/", nomination_overview, name="nomination-list"),
         path("nominations/<int:pk>/withdraw/", nomination_withdraw, name="nomination-withdraw"),
         path("nominations/<int:pk>/edit/", nomination_edit, name="nomination-edit"),
         path("nominations/<int:pk>/fill-gap/", nomination_fill_gap, name="nomination-fill-gap"),
         path("nominations/<int:pk>/print/", nomination_print, name="nomination-print"),
-        path("nominations/<int:pk>/pledge/", pledge_record, name="pledge-record"),
-        path("nominations/<int:pk>/talk/", nominee_talk_record, name="nominee-talk-record"),
         path("elections/<int:pk>/nominations/add/", nomination_add, name="nomination-add"),
         path("elections/<int:pk>/recommendations/<str:kind>/", recommendation_record, name="recommendation-record"),
         path("elections/<int:pk>/preliminary/", preliminary_nominate, name="preliminary-nominate"),
         path("elections/<int:pk>/appraisals/", appraisal_record, name="appraisal-record"),
-        path("elections/<int:pk>/candidates/build/", candidate_list_build, name="candidate-list-build"),
-        path("elections/<int:pk>/candidates/add/", candidate_add, name="candidate-add"),
-        path("elections/<int:pk>/candidates/publish/", candidate_list_publish, name="candidate-list-publish"),
-        path("elections/<int:pk>/candidates/submit/", candidate_list_submit, name="candidate-list-submit"),
-        path("elections/<int:pk>/candidates/decide/", candidate_list_decide, name="candidate-list-decide"),
-        path("elections/<int:pk>/candidates/print/", candidate_list_print, name="candidate-list-print"),
-        path("candidates/<int:pk>/remove/", candidate_remove, name="candidate-remove"),
     ])
