@@ -692,4 +692,4 @@ def test_a_replacement_approved_after_the_publicity_began_is_publicised_again_fr
     publicity = Publicity.objects.get(election=publicity_election)
     assert (publicity.starts_on, publicity.ends_on) == (dt.date(2026, 2, 27), dt.date(2026, 3, 3))
     assert 'id="publicity-unpublicised"' not in html_of(client.get(url))
-    assert old.pk and late.pk
+    assert Nomination.objects.filter(pk__in=[old.pk, late.pk], status="approved").count() == 2

@@ -22,6 +22,7 @@ from config.api import query_filters
 from elections import selectors as election_selectors
 from elections.errors import ApplicationError
 from elections.models import Jurisdiction, User
+from elections.rules import ROLE_LEVEL
 
 from . import rules, selectors, services
 from .models import Review
@@ -44,7 +45,8 @@ from .serializers import (
 )
 
 _STATE_409 = OpenApiResponse(description="stale version, or a stage or state conflict: {detail}")
-_ROLE_LEVEL = {"community_clerk": "community", "street_staff": "street", "district_reviewer": "district"}
+# The review level each reviewing role works at (a district admin oversees every level, so none by default).
+_ROLE_LEVEL = {role: level for role, level in ROLE_LEVEL.items() if role != "district_admin"}
 
 
 def _nomination(user: User, pk: Any) -> Nomination:

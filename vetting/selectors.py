@@ -344,12 +344,6 @@ def nomination_row(*, nomination: Nomination) -> NominationRow:
     return _rows([fresh])[0]
 
 
-def reviews_for(*, nomination: Nomination) -> QuerySet[Review]:
-    return Review.objects.filter(nomination=nomination).select_related("reviewer", "street_decided_by").order_by(
-        "created_at", "id"
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Publicity, objections, reports
 # --------------------------------------------------------------------------------------------

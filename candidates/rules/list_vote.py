@@ -18,8 +18,6 @@ from typing import Any
 from .nomination import _more_than, position_label, share_text
 from .slate import margin_bounds
 
-LIST_VOTE_SOURCE = ("seed 000：经社区选举委员会初审、区中心联审后，由社区居民代表会议充分讨论，依据少数服从多数的原则，"
-                    "采取投票方式民主产生居民委员会成员正式候选人")
 LIST_VOTE_BODIES = frozenset({"residents_committee"})
 LIST_VOTE_ATTENDANCE_KEY = "adoption_attendance_over"
 

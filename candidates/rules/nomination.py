@@ -25,6 +25,7 @@ from elections.rules import (
 )
 
 from .base import EDUCATION_LABELS, age_on
+from .base import _names as _base_names
 
 NOMINATION_STATUSES: list[tuple[str, str]] = [
     ("reviewing", "审查中"),
@@ -43,7 +44,6 @@ REVIEW_LEVELS: list[tuple[str, str]] = [
     ("district", "区级联审"),
 ]
 REVIEW_LEVEL_LABELS = dict(REVIEW_LEVELS)
-REVIEW_LEVEL_ORDER = [code for code, _ in REVIEW_LEVELS]
 
 RECOMMENDATION_KINDS: list[tuple[str, str]] = [
     ("party_members", "党员推荐会议"),
@@ -56,7 +56,6 @@ LIST_APPROVAL_STATUSES: list[tuple[str, str]] = [
     ("approved", "已批复同意"),
     ("returned", "已退回"),
 ]
-LIST_APPROVAL_LABELS = dict(LIST_APPROVAL_STATUSES)
 
 # Channels that the street (not the community) uses.
 STREET_CHANNELS = frozenset({"street_party_committee"})
@@ -110,8 +109,7 @@ def _ceil(value: Fraction) -> int:
 
 
 def _names(items: Sequence[str], limit: int = 10) -> str:
-    shown = "、".join(items[:limit])
-    return shown + (f" 等 {len(items)} 人" if len(items) > limit else "")
+    return _base_names(list(items), limit)
 
 
 def position_label(position: str) -> str:

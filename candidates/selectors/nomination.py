@@ -40,7 +40,8 @@ def nomination_list(
     """Nominations in the user's jurisdiction (of one election, or filtered by campaign, street, community,
     body, position, channel, status, level, ``live``, and ``q`` — name or pinyin initials)."""
     qs = _in_scope(Nomination.objects.select_related(
-        "person", "election", "election__community", "election__campaign", "replaces__person", "submitted_by",
+        "person", "election", "election__community", "election__community__parent", "election__campaign",
+        "replaces__person", "submitted_by",
     ), user)
     if election is not None:
         qs = qs.filter(election=election)
@@ -71,11 +72,6 @@ def nomination_get(*, user: User, pk: int) -> Nomination:
 def candidate_get(*, user: User, pk: int) -> Candidate:
     return get_object_or_404(_in_scope(Candidate.objects.select_related(
         "person", "nomination", "election", "election__community"), user), pk=pk)
-
-
-def recommendation_meeting_get(*, user: User, pk: int) -> RecommendationMeeting:
-    return get_object_or_404(_in_scope(RecommendationMeeting.objects.select_related(
-        "election", "election__community"), user), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -442,6 +438,6 @@ __all__ = [
     "PositionSummary", "PreliminaryRow", "PreliminaryView", "appraisal_list", "candidate_get",
     "candidate_list_status", "community_structure_preview", "formal_list", "margin_problems_for",
     "nomination_get", "nomination_list", "nomination_summary", "nominee_facts", "nominee_relative_pairs",
-    "nominee_warnings", "pledge_targets", "preliminary_view", "recommendation_meeting_get",
+    "nominee_warnings", "pledge_targets", "preliminary_view",
     "recommendation_results", "structure_preview",
 ]

@@ -59,9 +59,6 @@ def _margin_state(election: Any, positions: list[Any]) -> dict[str, Any]:
     return {"by_position": state, "whole": whole, "messages": [i.message for i in issues]}
 
 
-STRUCTURE_KEYS = ("women", "young", "party", "educated")
-
-
 def _structure_counts(election: Any, people: list[Any]) -> dict[str, Any]:
     effective = election.effective_rules()
     day = election.election_day or timezone.localdate()

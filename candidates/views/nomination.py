@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -445,11 +444,7 @@ def nomination_overview(request: HttpRequest) -> HttpResponse:
     places = org_selectors.jurisdiction_list(user=user)
     form = NominationListFilterForm(request.GET or None, streets=places.filter(level="street"),
                                     communities=places.filter(level="community"))
-    found = selectors.nomination_list(user=user, filters=form.filters())
-    if isinstance(found, QuerySet):
-        # the page (_where) and the export read the street: one join, not one query per community
-        found = found.select_related("election__community__parent")
-    rows = list(found)
+    rows = list(selectors.nomination_list(user=user, filters=form.filters()))
     if request.GET.get("export") == "xlsx":
         facts = selectors.nominee_facts(rows)
         return xlsx_response("提名", LIST_HEADERS, (

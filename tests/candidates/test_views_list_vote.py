@@ -33,7 +33,10 @@ def approve(election, name, position="chair"):
 
 
 def page(client, election):
-    return client.get(f"/elections/{election.pk}/?tab=candidates").content.decode()
+    response = client.get(f"/elections/{election.pk}/?tab=candidates")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="formal-list"' in html  # the tab itself rendered
+    return html
 
 
 def flashes(response):

@@ -27,10 +27,9 @@ def department(code: str) -> str:
 @register.filter
 def review_label(review: Any) -> str:
     """'街道全面审查', '区级联审（公安局）'."""
-    label = _tr(rules.REVIEW_LEVEL_LABELS.get(review.level, review.level))
-    if review.level == "district" and review.department:
-        return gettext("%(level)s（%(department)s）") % {"level": label, "department": department(review.department)}
-    return label
+    from ..views.common import level_label
+
+    return level_label(review.level, review.department)
 
 
 @register.filter
