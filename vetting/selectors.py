@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Nomination
+from candidates.selectors import name_search
 from elections.models import Election, Jurisdiction, User
 
 from . import rules
@@ -233,11 +234,7 @@ def _filter(qs: QuerySet[Nomination], filters: dict[str, Any]) -> QuerySet[Nomin
         qs = qs.filter(level=filters["level"])
     q = str(filters.get("q") or filters.get("search") or "").strip()
     if q:
-        lowered = q.lower().replace(" ", "")
-        condition = Q(person__name__icontains=q)
-        if lowered.isascii() and lowered.isalpha():
-            condition |= Q(person__name_initials__startswith=lowered) | Q(person__name_pinyin__startswith=lowered)
-        qs = qs.filter(condition)
+        qs = qs.filter(name_search(q, "person__"))
     return qs
 
 
@@ -400,13 +397,8 @@ def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
         qs = qs.exclude(categories=[])
     q = str(filters.get("q") or "").strip()
     if q:
-        lowered = q.lower().replace(" ", "")
-        condition = (Q(nomination__person__name__icontains=q) | (Q(reporter__icontains=q) & _reporter_visible(user))
-                     | Q(content__icontains=q))
-        if lowered.isascii() and lowered.isalpha():
-            condition |= (Q(nomination__person__name_initials__startswith=lowered)
-                          | Q(nomination__person__name_pinyin__startswith=lowered))
-        qs = qs.filter(condition)
+        qs = qs.filter(name_search(q, "nomination__person__") | (Q(reporter__icontains=q) & _reporter_visible(user))
+                       | Q(content__icontains=q))
     return qs.order_by("due_on", "id")
 
 

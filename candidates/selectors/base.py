@@ -13,6 +13,17 @@ from .. import rules
 from ..models import Audit, CommitteeMember, Incumbent, Person, Relative, Talk
 
 
+def name_search(q: str, prefix: str = "") -> Q:
+    """People by name: the characters typed, or the start of the full pinyin or of the initials (``zs`` finds
+    张三). ``prefix`` reaches a person through a relation (``"person__"``, ``"nomination__person__"``)."""
+    lowered = q.lower().replace(" ", "")
+    condition = Q(**{f"{prefix}name__icontains": q})
+    if lowered.isascii() and lowered.isalpha():
+        condition |= Q(**{f"{prefix}name_initials__startswith": lowered}) | Q(
+            **{f"{prefix}name_pinyin__startswith": lowered})
+    return condition
+
+
 def person_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Person]:
     qs = Person.objects.select_related("community", "community__parent")
     if not user.is_superuser:
@@ -22,10 +33,7 @@ def person_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
     filters = filters or {}
     q = (filters.get("q") or "").strip()
     if q:
-        lowered = q.lower().replace(" ", "")
-        condition = Q(name__icontains=q)
-        if lowered.isascii() and lowered.isalpha():
-            condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        condition = name_search(q)
         if q.isdigit() and len(q) >= 4:
             condition |= Q(id_number__endswith=q.upper())
         qs = qs.filter(condition)
@@ -166,11 +174,7 @@ def incumbent_overview(*, user: User, filters: dict[str, Any] | None = None) -> 
         qs = qs.filter(election__body=filters["body"])
     q = (filters.get("q") or "").strip()
     if q:
-        lowered = q.lower()
-        condition = Q(person__name__icontains=q)
-        if lowered.isascii() and lowered.isalpha():
-            condition |= Q(person__name_initials__startswith=lowered) | Q(person__name_pinyin__startswith=lowered)
-        qs = qs.filter(condition)
+        qs = qs.filter(name_search(q, "person__"))
     rows = _rows(list(qs))
     status = filters.get("audit_status")
     if status == "pending":

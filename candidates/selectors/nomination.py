@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from ..models import (
     RecommendationMeeting,
     Talk,
 )
-from .base import _in_scope, name_pairs, near_relative_pairs
+from .base import _in_scope, name_pairs, name_search, near_relative_pairs
 
 # --------------------------------------------------------------------------------------------
 # Nominations
@@ -56,11 +56,7 @@ def nomination_list(
         qs = qs.filter(status__in=rules.LIVE_STATUSES)
     q = (filters.get("q") or "").strip()
     if q:
-        lowered = q.lower().replace(" ", "")
-        condition = Q(person__name__icontains=q)
-        if lowered.isascii() and lowered.isalpha():
-            condition |= Q(person__name_initials__startswith=lowered) | Q(person__name_pinyin__startswith=lowered)
-        qs = qs.filter(condition)
+        qs = qs.filter(name_search(q, "person__"))
     return qs.order_by("election__community__path", "election__body", "position", "id")
 
 
