@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from ballots import api as ballot_api
 from candidates import api as candidate_api
 from elections import api as election_api
 from vetting import api as vetting_api
@@ -57,6 +58,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/auth/token/", election_api.obtain_token, name="api-token"),
+    path("api/v1/results/calculate/", ballot_api.results_calculate, name="results-calculate"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
