@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from elections import rules as election_rules
-from elections.forms import DateInput, translated
-from elections.models import Campaign, Jurisdiction
+from elections.forms import DateInput, PlaceFilterForm, translated
+from elections.models import Jurisdiction
 
 from . import rules
 
@@ -150,31 +150,16 @@ AUDIT_STATUS_CHOICES = [("", _("全部")), ("pending", _("未完成")),
                         ("done", _("已完成"))]
 
 
-class IncumbentFilterForm(forms.Form):
+class IncumbentFilterForm(PlaceFilterForm):
+    field_order = ["q", "campaign", "street", "community", "body", "audit_status", "talked"]
+
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名或拼音首字母")}))
-    campaign = forms.ModelChoiceField(label=_("换届工作"), queryset=Campaign.objects.none(), required=False)
-    street = forms.ModelChoiceField(label=_("街道"), queryset=Jurisdiction.objects.none(), required=False)
-    community = forms.ModelChoiceField(label=_("社区"), queryset=Jurisdiction.objects.none(), required=False)
     body = forms.ChoiceField(label=_("选举对象"), choices=[("", _("全部"))] + translated(election_rules.BODIES),
                              required=False)
     audit_status = forms.ChoiceField(label=_("审计"), choices=AUDIT_STATUS_CHOICES, required=False)
     talked = forms.ChoiceField(label=_("谈心谈话"), choices=[("", _("全部")), ("yes", _("已谈话")),
                                                           ("no", _("未谈话"))], required=False)
-
-    def __init__(self, *args: Any, campaigns: Any, streets: Any, communities: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
-        self.fields["street"].queryset = streets
-        self.fields["community"].queryset = communities
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        data = dict(self.cleaned_data)
-        for key in ("campaign", "street", "community"):
-            data[key] = data[key].pk if data.get(key) else None
-        return data
 
 
 # --------------------------------------------------------------------------------------------

@@ -174,14 +174,13 @@ class PartyDecisionForm(forms.Form):
                                  help_text=_("不填即为今天"))
 
 
-class RectificationFilterForm(forms.Form):
+class PlaceFilterForm(forms.Form):
+    """The campaign / street / community choosers of a list page (the view passes what the user may see);
+    ``filters()`` gives the cleaned data with those three as ids, for elections.selectors.place_filter."""
+
     campaign = forms.ModelChoiceField(label=_("换届工作"), queryset=Campaign.objects.none(), required=False)
     street = forms.ModelChoiceField(label=_("街道"), queryset=Jurisdiction.objects.none(), required=False)
     community = forms.ModelChoiceField(label=_("社区"), queryset=Jurisdiction.objects.none(), required=False)
-    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部"))] + translated(rules.RECTIFICATION_CATEGORIES),
-                                 required=False)
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("open", _("整顿中")),
-                                                        ("done", _("已完成"))], required=False)
 
     def __init__(self, *args: Any, campaigns: Any, streets: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,14 +191,17 @@ class RectificationFilterForm(forms.Form):
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
-        data = self.cleaned_data
-        return {
-            "campaign": data["campaign"].pk if data.get("campaign") else None,
-            "street": data["street"].pk if data.get("street") else None,
-            "community": data["community"].pk if data.get("community") else None,
-            "category": data.get("category"),
-            "status": data.get("status"),
-        }
+        data = dict(self.cleaned_data)
+        for key in ("campaign", "street", "community"):
+            data[key] = data[key].pk if data.get(key) else None
+        return data
+
+
+class RectificationFilterForm(PlaceFilterForm):
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部"))] + translated(rules.RECTIFICATION_CATEGORIES),
+                                 required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("open", _("整顿中")),
+                                                        ("done", _("已完成"))], required=False)
 
 
 class RectificationFlagForm(forms.Form):

@@ -24,6 +24,18 @@ from .models import (
 )
 
 
+def place_filter(qs: QuerySet[Any], filters: dict[str, Any], prefix: str = "") -> QuerySet[Any]:
+    """The campaign / street / community filters every list page offers, on rows that reach their election's
+    place through ``prefix`` (``""`` for elections and rectifications, ``"election__"`` for their rows)."""
+    if filters.get("campaign"):
+        qs = qs.filter(**{f"{prefix}campaign_id": filters["campaign"]})
+    if filters.get("street"):
+        qs = qs.filter(**{f"{prefix}community__parent_id": filters["street"]})
+    if filters.get("community"):
+        qs = qs.filter(**{f"{prefix}community_id": filters["community"]})
+    return qs
+
+
 def _path(user: User) -> str | None:
     if user.is_superuser:
         return ""
@@ -108,12 +120,7 @@ def election_list(*, user: User, filters: dict[str, Any] | None = None) -> Query
     if path:
         qs = qs.filter(community__path__startswith=path)
     filters = filters or {}
-    if filters.get("campaign"):
-        qs = qs.filter(campaign_id=filters["campaign"])
-    if filters.get("street"):
-        qs = qs.filter(community__parent_id=filters["street"])
-    if filters.get("community"):
-        qs = qs.filter(community_id=filters["community"])
+    qs = place_filter(qs, filters)
     if filters.get("body"):
         qs = qs.filter(body=filters["body"])
     if filters.get("kind"):
@@ -237,12 +244,7 @@ def rectification_list(*, user: User, filters: dict[str, Any] | None = None) -> 
     if path:
         qs = qs.filter(community__path__startswith=path)
     filters = filters or {}
-    if filters.get("campaign"):
-        qs = qs.filter(campaign_id=filters["campaign"])
-    if filters.get("community"):
-        qs = qs.filter(community_id=filters["community"])
-    if filters.get("street"):
-        qs = qs.filter(community__parent_id=filters["street"])
+    qs = place_filter(qs, filters)
     if filters.get("category"):
         qs = qs.filter(category=filters["category"])
     if filters.get("status") == "open":

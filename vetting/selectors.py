@@ -12,6 +12,7 @@ from django.utils import timezone
 from candidates.models import Nomination
 from candidates.selectors import name_search
 from elections.models import Election, Jurisdiction, User
+from elections.selectors import place_filter
 
 from . import rules
 from .models import Ground, Objection, Publicity, Report, Review, ReviewDepartment
@@ -220,10 +221,7 @@ def _nomination_scope(user: User) -> QuerySet[Nomination]:
 def _filter(qs: QuerySet[Nomination], filters: dict[str, Any]) -> QuerySet[Nomination]:
     if filters.get("election"):
         qs = qs.filter(election_id=filters["election"])
-    if filters.get("community"):
-        qs = qs.filter(election__community_id=filters["community"])
-    if filters.get("street"):
-        qs = qs.filter(election__community__parent_id=filters["street"])
+    qs = place_filter(qs, filters, "election__")
     if filters.get("position"):
         qs = qs.filter(position=filters["position"])
     if filters.get("body"):

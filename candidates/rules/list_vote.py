@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .nomination import _more_than, position_label, share_text
+from .nomination import _more_than, meeting_figure_problems, position_label, share_text
 from .slate import margin_bounds
 
 LIST_VOTE_BODIES = frozenset({"residents_committee"})
@@ -30,29 +30,7 @@ def list_vote_problems(
     ``counts``: each nominee's votes, or (name, votes) to name the nominee in the message. Present at most
     expected (and expected above 0), ballots at most present, every count a non-negative whole number at most
     the ballots."""
-    errors: dict[str, list[str]] = {}
-    for key, value, label in [("expected", expected, "应到人数"), ("present", present, "实到人数"),
-                              ("ballots", ballots, "收回选票")]:
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors.setdefault(key, []).append(f"{label}须为整数。")
-        elif value < 0:
-            errors.setdefault(key, []).append(f"{label}不能为负数。")
-    if errors:
-        return errors
-    if expected == 0:
-        errors.setdefault("expected", []).append("应到人数须大于 0。")
-    if present > expected:
-        errors.setdefault("present", []).append(f"实到人数（{present}）不能多于应到人数（{expected}）。")
-    if ballots > present:
-        errors.setdefault("ballots", []).append(f"收回选票（{ballots}）不能多于实到人数（{present}）。")
-    for item in counts:
-        name, votes = item if isinstance(item, tuple) else ("", item)
-        who = f"{name}的" if name else ""
-        if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
-            errors.setdefault("results", []).append(f"{who}得票须为非负整数。")
-        elif votes > ballots:
-            errors.setdefault("results", []).append(f"{who}得票（{votes}）不能多于收回选票（{ballots}）。")
-    return errors
+    return meeting_figure_problems(expected, present, ballots, counts, ballots_label="收回选票", every_count=True)
 
 
 def list_vote_valid(expected: int, present: int, share: Fraction | str) -> bool:

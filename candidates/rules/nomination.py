@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -348,10 +348,22 @@ def nominee_flag_codes(
 
 
 def meeting_input_problems(expected: int, present: int, ballots: int, votes: Sequence[int]) -> dict[str, list[str]]:
-    """Inconsistent meeting figures, by field; empty when coherent."""
+    """Inconsistent 两推 meeting figures, by field; empty when coherent (the first bad count is named)."""
+    return meeting_figure_problems(expected, present, ballots, votes, ballots_label="收回推荐票")
+
+
+def meeting_figure_problems(
+    expected: int, present: int, ballots: int, counts: Iterable[int | tuple[str, int]], *,
+    ballots_label: str, every_count: bool = False,
+) -> dict[str, list[str]]:
+    """A meeting's figures checked, by field, in Chinese; empty when coherent: whole non-negative numbers,
+    expected above 0, present at most expected, ballots at most present, each count at most the ballots.
+
+    ``counts``: votes, or (name, votes) to name the person; ``every_count``: report every bad count, not only
+    the first."""
     errors: dict[str, list[str]] = {}
     for key, value, label in [("expected", expected, "应到人数"), ("present", present, "实到人数"),
-                              ("ballots", ballots, "收回推荐票")]:
+                              ("ballots", ballots, ballots_label)]:
         if isinstance(value, bool) or not isinstance(value, int):
             errors.setdefault(key, []).append(f"{label}须为整数。")
         elif value < 0:
@@ -363,13 +375,17 @@ def meeting_input_problems(expected: int, present: int, ballots: int, votes: Seq
     if present > expected:
         errors.setdefault("present", []).append(f"实到人数（{present}）不能多于应到人数（{expected}）。")
     if ballots > present:
-        errors.setdefault("ballots", []).append(f"收回推荐票（{ballots}）不能多于实到人数（{present}）。")
-    for count in votes:
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            errors.setdefault("results", []).append("得票须为非负整数。")
-            break
-        if count > ballots:
-            errors.setdefault("results", []).append(f"得票（{count}）不能多于收回推荐票（{ballots}）。")
+        errors.setdefault("ballots", []).append(f"{ballots_label}（{ballots}）不能多于实到人数（{present}）。")
+    for item in counts:
+        name, votes = item if isinstance(item, tuple) else ("", item)
+        who = f"{name}的" if name else ""
+        if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
+            errors.setdefault("results", []).append(f"{who}得票须为非负整数。")
+        elif votes > ballots:
+            errors.setdefault("results", []).append(f"{who}得票（{votes}）不能多于{ballots_label}（{ballots}）。")
+        else:
+            continue
+        if not every_count:
             break
     return errors
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from elections.models import Election, Jurisdiction, User
+from elections.selectors import place_filter
 
 from .. import rules
 from ..models import Audit, CommitteeMember, Incumbent, Person, Relative, Talk
@@ -163,13 +164,7 @@ def incumbent_overview(*, user: User, filters: dict[str, Any] | None = None) -> 
     qs = Incumbent.objects.select_related(
         "person", "election", "election__community", "election__community__parent", "election__campaign"
     ).order_by("election__community__path", "election__body", "id")
-    qs = _in_scope(qs, user)
-    if filters.get("campaign"):
-        qs = qs.filter(election__campaign_id=filters["campaign"])
-    if filters.get("street"):
-        qs = qs.filter(election__community__parent_id=filters["street"])
-    if filters.get("community"):
-        qs = qs.filter(election__community_id=filters["community"])
+    qs = place_filter(_in_scope(qs, user), filters, "election__")
     if filters.get("body"):
         qs = qs.filter(election__body=filters["body"])
     q = (filters.get("q") or "").strip()

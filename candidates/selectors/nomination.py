@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from elections.models import Election, Seat, User
+from elections.selectors import place_filter
 
 from .. import rules
 from ..models import (
@@ -46,10 +47,9 @@ def nomination_list(
     if election is not None:
         qs = qs.filter(election=election)
     filters = filters or {}
-    for key, lookup in [("campaign", "election__campaign_id"), ("community", "election__community_id"),
-                        ("street", "election__community__parent_id"), ("body", "election__body"),
-                        ("position", "position"), ("channel", "channel"), ("status", "status"),
-                        ("level", "level")]:
+    qs = place_filter(qs, filters, "election__")
+    for key, lookup in [("body", "election__body"), ("position", "position"), ("channel", "channel"),
+                        ("status", "status"), ("level", "level")]:
         if filters.get(key):
             qs = qs.filter(**{lookup: filters[key]})
     if filters.get("live") in {True, "1", "true", "yes"}:
