@@ -21,7 +21,7 @@ from elections import extensions
 from elections import rules as election_rules
 from elections import selectors as org_selectors
 from elections.exports import xlsx_response
-from elections.views import handle_form, render_election, tab_url
+from elections.views import form_outcome, handle_form, render_election, tab_url
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -203,9 +203,7 @@ def _candidate_action(request: HttpRequest, nomination_pk: int, key: str, form: 
     nomination = selectors.nomination_get(user=request.user, pk=nomination_pk)
     election = org_selectors.election_get(user=request.user, pk=nomination.election_id)
     failed = handle_form(request, form, lambda d: action(nomination, d), success(nomination))
-    if failed:
-        return render_election(request, election, CANDIDATES_TAB, {key: form}, status=failed)
-    return redirect(tab_url(election, CANDIDATES_TAB, f"cand-{nomination_pk}"))
+    return form_outcome(request, election, CANDIDATES_TAB, key, form, failed, f"cand-{nomination_pk}")
 
 
 @login_required
@@ -240,9 +238,7 @@ def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.candidate_remove(actor=request.user, candidate=candidate, reason=d["reason"]),
         gettext("已将 %(name)s 移出正式候选人名单。") % {"name": name},
     )
-    if failed:
-        return render_election(request, election, CANDIDATES_TAB, {f"remove-{pk}": form}, status=failed)
-    return redirect(tab_url(election, CANDIDATES_TAB, "formal-list"))
+    return form_outcome(request, election, CANDIDATES_TAB, f"remove-{pk}", form, failed, "formal-list")
 
 
 @login_required
@@ -271,9 +267,7 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.candidate_add(actor=request.user, nomination=d["nomination"]),
         lambda c: gettext("已将 %(name)s 列为正式候选人。") % {"name": c.person.name},
     )
-    if failed:
-        return render_election(request, election, CANDIDATES_TAB, {"candidate-add": form}, status=failed)
-    return redirect(tab_url(election, CANDIDATES_TAB, "formal-list"))
+    return form_outcome(request, election, CANDIDATES_TAB, "candidate-add", form, failed, "formal-list")
 
 
 def _vote_flash(view: Any) -> str:
@@ -321,9 +315,7 @@ def candidate_list_publish(request: HttpRequest, pk: int) -> HttpResponse:
                                                   published_on=d["published_on"]),
         lambda cl: gettext("已登记正式候选人名单的公布日期：%(day)s。") % {"day": cl.published_on.isoformat()},
     )
-    if failed:
-        return render_election(request, election, CANDIDATES_TAB, {"publish": form}, status=failed)
-    return redirect(tab_url(election, CANDIDATES_TAB, "publication"))
+    return form_outcome(request, election, CANDIDATES_TAB, "publish", form, failed, "publication")
 
 
 @login_required
@@ -350,9 +342,7 @@ def candidate_list_decide(request: HttpRequest, pk: int) -> HttpResponse:
         lambda cl: gettext("已批复同意候选人预备人选名单。") if cl.approval == "approved"
         else gettext("已退回候选人预备人选名单。"),
     )
-    if failed:
-        return render_election(request, election, CANDIDATES_TAB, {"decide": form}, status=failed)
-    return redirect(tab_url(election, CANDIDATES_TAB, "publication"))
+    return form_outcome(request, election, CANDIDATES_TAB, "decide", form, failed, "publication")
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from elections import extensions
 from elections import rules as election_rules
 from elections import selectors as org_selectors
 from elections.exports import xlsx_response
-from elections.views import handle_form, render_election, tab_url
+from elections.views import form_outcome, handle_form, render_election, tab_url
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -284,9 +284,7 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                              basis=d["basis"], position=d["position"], version=d["version"]),
         gettext("已更正 %(name)s 的提名。") % {"name": nomination.person.name},
     )
-    if failed:
-        return render_election(request, election, NOMINATION_TAB, {f"edit-{pk}": form}, status=failed)
-    return redirect(tab_url(election, NOMINATION_TAB, f"nomination-{pk}"))
+    return form_outcome(request, election, NOMINATION_TAB, f"edit-{pk}", form, failed, f"nomination-{pk}")
 
 
 @login_required
@@ -300,9 +298,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.nomination_withdraw(actor=request.user, nomination=nomination, reason=d["reason"]),
         gettext("已撤回 %(name)s 的提名。") % {"name": nomination.person.name},
     )
-    if failed:
-        return render_election(request, election, NOMINATION_TAB, {f"withdraw-{pk}": form}, status=failed)
-    return redirect(tab_url(election, NOMINATION_TAB, f"nomination-{pk}"))
+    return form_outcome(request, election, NOMINATION_TAB, f"withdraw-{pk}", form, failed, f"nomination-{pk}")
 
 
 def _simple_action(request: HttpRequest, election: Any, tab: str, action: Any, success: Any,
@@ -352,9 +348,7 @@ def recommendation_record(request: HttpRequest, pk: int, kind: str) -> HttpRespo
             ballots=d["ballots"], results=d["results"], held_on=d["held_on"]),
         success,
     )
-    if failed:
-        return render_election(request, election, NOMINATION_TAB, {f"meeting-{kind}": form}, status=failed)
-    return redirect(tab_url(election, NOMINATION_TAB, "two-recommendations"))
+    return form_outcome(request, election, NOMINATION_TAB, f"meeting-{kind}", form, failed, "two-recommendations")
 
 
 @login_required
@@ -396,9 +390,7 @@ def appraisal_record(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.appraisal_record(actor=request.user, election=election, **d),
         lambda a: gettext("已登记 %(name)s 的民主测评。") % {"name": a.person.name},
     )
-    if failed:
-        return render_election(request, election, NOMINATION_TAB, {"appraisal": form}, status=failed)
-    return redirect(tab_url(election, NOMINATION_TAB, "appraisals"))
+    return form_outcome(request, election, NOMINATION_TAB, "appraisal", form, failed, "appraisals")
 
 
 # --------------------------------------------------------------------------------------------

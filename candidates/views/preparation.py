@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from elections import extensions
 from elections import selectors as org_selectors
 from elections.exports import xlsx_response
-from elections.views import handle_form, render_election, tab_url
+from elections.views import form_outcome, handle_form
 
 from .. import selectors, services
 from ..forms import (
@@ -104,9 +104,7 @@ def incumbent_add(request: HttpRequest, pk: int) -> HttpResponse:
                                          position=d["position"], note=d["note"]),
         lambda i: gettext("已录入现任成员 %(name)s。") % {"name": i.person.name},
     )
-    if failed:
-        return render_election(request, election, "incumbents", {"add": form}, status=failed)
-    return redirect(tab_url(election, "incumbents"))
+    return form_outcome(request, election, "incumbents", "add", form, failed)
 
 
 @login_required
@@ -120,9 +118,7 @@ def audit_record(request: HttpRequest, pk: int) -> HttpResponse:
         lambda a: gettext("已登记 %(name)s 的经济责任审计。") % {"name": incumbent.person.name},
     )
     election = _election_of(request, incumbent)
-    if failed:
-        return render_election(request, election, "incumbents", {f"audit-{pk}": form}, status=failed)
-    return redirect(tab_url(election, "incumbents", f"incumbent-{pk}"))
+    return form_outcome(request, election, "incumbents", f"audit-{pk}", form, failed, f"incumbent-{pk}")
 
 
 @login_required
@@ -136,9 +132,7 @@ def talk_record(request: HttpRequest, pk: int) -> HttpResponse:
         lambda t: gettext("已登记与 %(name)s 的谈心谈话。") % {"name": incumbent.person.name},
     )
     election = _election_of(request, incumbent)
-    if failed:
-        return render_election(request, election, "incumbents", {f"talk-{pk}": form}, status=failed)
-    return redirect(tab_url(election, "incumbents", f"incumbent-{pk}"))
+    return form_outcome(request, election, "incumbents", f"talk-{pk}", form, failed, f"incumbent-{pk}")
 
 
 @login_required
@@ -153,9 +147,7 @@ def incumbent_remove(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.incumbent_remove(actor=request.user, incumbent=incumbent, reason=d["reason"]),
         gettext("已删除现任成员 %(name)s。") % {"name": name},
     )
-    if failed:
-        return render_election(request, election, "incumbents", {f"remove-{pk}": form}, status=failed)
-    return redirect(tab_url(election, "incumbents"))
+    return form_outcome(request, election, "incumbents", f"remove-{pk}", form, failed)
 
 
 OVERVIEW_HEADERS = ["街道", "社区", "选举对象", *INCUMBENT_HEADERS, "换届工作"]
@@ -269,9 +261,7 @@ def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
                                                 role=d["role"], votes=d["votes"]),
         lambda m: gettext("已登记选举委员会成员 %(name)s。") % {"name": m.person.name},
     )
-    if failed:
-        return render_election(request, election, "committee", {"add": form}, status=failed)
-    return redirect(tab_url(election, "committee"))
+    return form_outcome(request, election, "committee", "add", form, failed)
 
 
 def _member_action(request: HttpRequest, pk: int, key: str, form_class: type, action: Any,
@@ -281,9 +271,7 @@ def _member_action(request: HttpRequest, pk: int, key: str, form_class: type, ac
     prefix = {"edit": "edit", "withdraw": "withdraw", "remove": "cremove"}[key]
     form = form_class(request.POST, auto_id=f"id_{prefix}{pk}_%s")
     failed = handle_form(request, form, lambda d: action(member, d), success)
-    if failed:
-        return render_election(request, election, "committee", {f"{key}-{pk}": form}, status=failed)
-    return redirect(tab_url(election, "committee"))
+    return form_outcome(request, election, "committee", f"{key}-{pk}", form, failed)
 
 
 @login_required

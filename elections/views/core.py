@@ -27,7 +27,7 @@ from ..forms import (
     ReopenForm,
     SeatPlanForm,
 )
-from .common import _describe, apply_errors
+from .common import _describe, apply_errors, tab_url
 
 
 def root(request: HttpRequest) -> HttpResponse:
@@ -96,6 +96,15 @@ def _tabs(election: Any) -> list[tuple[str, Any]]:
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     election = selectors.election_get(user=request.user, pk=pk)
     return render_election(request, election, request.GET.get("tab", "overview"))
+
+
+def form_outcome(request: HttpRequest, election: Any, tab: str, key: str, form: forms.Form, failed: int | None,
+                 anchor: str = "") -> HttpResponse:
+    """After ``handle_form``: back to the tab (at ``anchor``) when it worked, else the tab again with the
+    failed form under ``key`` showing its errors."""
+    if failed:
+        return render_election(request, election, tab, {key: form}, status=failed)
+    return redirect(tab_url(election, tab, anchor))
 
 
 def render_election(request: HttpRequest, election: Any, tab: str, bound: dict[str, forms.Form] | None = None,

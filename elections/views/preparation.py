@@ -23,8 +23,8 @@ from ..forms import (
     RectificationFilterForm,
     RectificationFlagForm,
 )
-from .common import handle_form, tab_url
-from .core import render_election
+from .common import handle_form
+from .core import form_outcome
 
 # --------------------------------------------------------------------------------------------
 # Preparation: rulebook adoption and the printable rulebook
@@ -80,9 +80,7 @@ def adoption_record(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     failed = handle_form(request, form, record, lambda a: gettext("审议结果已登记：") + _verdict(a))
-    if failed:
-        return render_election(request, election, "rules", {"adoption": form}, status=failed)
-    return redirect(tab_url(election, "rules", "adoption"))
+    return form_outcome(request, election, "rules", "adoption", form, failed, "adoption")
 
 
 @login_required
@@ -144,9 +142,7 @@ def party_request_submit(request: HttpRequest, pk: int) -> HttpResponse:
             recommendation_method=d["recommendation_method"], submitted_on=d["submitted_on"], note=d["note"]),
         gettext("请示已报送，等待街道党工委批复。"),
     )
-    if failed:
-        return render_election(request, election, "request", {"request": form}, status=failed)
-    return redirect(tab_url(election, "request"))
+    return form_outcome(request, election, "request", "request", form, failed)
 
 
 @login_required
@@ -161,9 +157,7 @@ def party_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                                 reply=d["reply"], decided_on=d["decided_on"]),
         lambda r: gettext("已批复同意。") if r.status == "approved" else gettext("已退回请示。"),
     )
-    if failed:
-        return render_election(request, election, "request", {"decide": form}, status=failed)
-    return redirect(tab_url(election, "request"))
+    return form_outcome(request, election, "request", "decide", form, failed)
 
 
 # --------------------------------------------------------------------------------------------

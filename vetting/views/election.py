@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from candidates import selectors as candidate_selectors
 from elections import extensions
 from elections import selectors as org_selectors
 from elections.exports import xlsx_response
-from elections.views import render_election, tab_url
+from elections.views import form_outcome
 
 from .. import rules, selectors, services
 from ..forms import ObjectionForm, ObjectionResolveForm, PublicityForm
@@ -131,9 +130,7 @@ def publicity_set(request: HttpRequest, pk: int) -> HttpResponse:
             "start": f"{p.starts_on:%Y-%m-%d}", "end": f"{p.ends_on:%Y-%m-%d}",
             "days": rules.publicity_days(p.starts_on, p.ends_on)},
     )
-    if failed:
-        return render_election(request, election, "publicity", {"publicity": form}, status=failed)
-    return redirect(tab_url(election, "publicity", "publicity"))
+    return form_outcome(request, election, "publicity", "publicity", form, failed, "publicity")
 
 
 @login_required
@@ -149,9 +146,7 @@ def objection_register(request: HttpRequest, pk: int) -> HttpResponse:
                                               received_on=d["received_on"]),
         gettext("公示异议已登记。"),
     )
-    if failed:
-        return render_election(request, election, "publicity", {"objection": form}, status=failed)
-    return redirect(tab_url(election, "publicity", "objections"))
+    return form_outcome(request, election, "publicity", "objection", form, failed, "objections")
 
 
 @login_required
@@ -173,9 +168,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                                              finding=d["finding"], resolved_on=d["resolved_on"]),
         done,
     )
-    if failed:
-        return render_election(request, election, "publicity", {f"resolve-{pk}": form}, status=failed)
-    return redirect(tab_url(election, "publicity", "objections"))
+    return form_outcome(request, election, "publicity", f"resolve-{pk}", form, failed, "objections")
 
 
 def register_election_pages() -> None:
