@@ -7,6 +7,9 @@ class BallotsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .stage_gates import register_all
         from .views import register_pages
 
+        register_all()
         register_pages()

@@ -53,6 +53,8 @@ router.register("vetting/departments", vetting_api.DepartmentViewSet, basename="
 router.register("party-requests", election_api.PartyRequestViewSet, basename="party-request")
 router.register("rectifications", election_api.RectificationViewSet, basename="rectification")
 router.register("notifications", election_api.NotificationViewSet, basename="notification")
+# voters, import jobs, proxies, stations, rounds, tallies, results (each ballots.api module registers its own)
+ballot_api.register_routes(router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -376,5 +376,35 @@ class Notification(models.Model):
         return self.title
 
 
+JOB_STATES = [("queued", "排队中"), ("running", "进行中"), ("done", "已完成"), ("failed", "失败")]
+
+
+class Job(models.Model):
+    """A long job run by a Celery task (a voter-roll import, a large document), with its progress for the page
+    and ``GET /api/v1/jobs/{id}/``. ``result`` holds the job's outcome (counts, duplicates, …), ``errors`` every
+    problem found ([{row, field, message}] for an import)."""
+
+    kind = models.CharField(max_length=32)
+    election = models.ForeignKey(Election, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=JOB_STATES, default="queued")
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    stage = models.CharField(max_length=100, blank=True)  # what it is doing now, for the page
+    source_name = models.CharField(max_length=255, blank=True)  # the uploaded file's name
+    source_path = models.CharField(max_length=500, blank=True)  # where the upload is kept until the job ends
+    result = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)  # why it failed
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.pk} {self.state}"
+
+
 def today() -> dt.date:
     return timezone.localdate()

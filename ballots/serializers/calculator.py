@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from elections import rules as election_rules
 
-from .calculator import NEXT_ACTIONS, REVOTE_OF, ROUNDS
+from ..calculator import NEXT_ACTIONS, REVOTE_OF, ROUNDS
 
 _COUNT = {"min_value": 0, "error_messages": {"min_value": "不得为负数。", "invalid": "须为整数。"}}
 

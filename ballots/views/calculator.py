@@ -12,8 +12,8 @@ from elections import extensions
 from elections.errors import ApplicationError
 from elections.views import apply_errors
 
-from . import calculator
-from .forms import CalculatorForm
+from .. import calculator
+from ..forms import CalculatorForm
 
 
 @login_required

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 
 from elections.errors import ApplicationError
 
-from . import calculator
-from .serializers import CalculationResultSerializer, CalculationSerializer, flatten_errors
+from .. import calculator
+from ..serializers import CalculationResultSerializer, CalculationSerializer, flatten_errors
 
 
 @extend_schema(

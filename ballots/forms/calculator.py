@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from elections import rules as election_rules
 from elections.forms import translated
 
-from .calculator import REVOTE_OF, ROUNDS
+from ..calculator import REVOTE_OF, ROUNDS
 
 # The preset rulebooks' names (elections.rules.PRESETS, which is Django-free), marked for makemessages.
 PRESET_NAMES = [

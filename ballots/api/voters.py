@@ -1,0 +1,7 @@
+"""API of the ballots app: voters (to be built)."""
+
+from typing import Any
+
+
+def register_routes(router: Any) -> None:
+    pass

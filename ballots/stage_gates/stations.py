@@ -1,0 +1,5 @@
+"""Gates: stations (to be built)."""
+
+
+def register() -> None:
+    pass

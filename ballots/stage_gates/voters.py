@@ -1,0 +1,5 @@
+"""Gates: voters (to be built)."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Pages of the ballots app: stations (to be built)."""
+
+
+def register_pages() -> None:
+    pass
