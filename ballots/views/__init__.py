@@ -5,9 +5,10 @@ from __future__ import annotations
 
 def register_pages() -> None:
     """Called from BallotsConfig.ready()."""
-    from . import calculator, counting, stations, voters
+    from . import calculator, counting, stations, voter_import, voters
 
     calculator.register_pages()
     voters.register_pages()
+    voter_import.register_pages()
     stations.register_pages()
     counting.register_pages()

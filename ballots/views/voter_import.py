@@ -1,0 +1,5 @@
+"""Pages of the ballots app: voter_import (to be built)."""
+
+
+def register_pages() -> None:
+    pass
