@@ -49,9 +49,10 @@ def test_the_demo_loads_once_and_shows_preparation_in_every_state(demo):
 
     state = demo["state"]
     # moved on: they passed every preparation gate, and the committee still holds after a withdrawal
-    stages = {"东关社区": "nomination", "人民路社区": "nomination", "建设社区": "vetting", "幸福社区": "publicity"}
-    for name, stage in stages.items():
-        assert state[(name, RC)][0] == stage and state[(name, PARTY)][0] == stage
+    stages = {"东关社区": ("nomination",) * 2, "人民路社区": ("nomination",) * 2, "建设社区": ("vetting",) * 2,
+              "幸福社区": ("voting", "publicity"), "光明社区": ("counting", "handover")}
+    for name, (rc_stage, party_stage) in stages.items():
+        assert state[(name, RC)][0] == rc_stage and state[(name, PARTY)][0] == party_stage
         assert not {c for c in state[(name, RC)][1] | state[(name, PARTY)][1]
                     if c.startswith(("audit", "election_committee", "rulebook", "party_request", "seat_plan"))}
     # ready to move on
@@ -139,7 +140,8 @@ def test_publicity_with_a_list_in_stroke_order_and_an_rc_ready_for_voting(demo):
     party, rc = election[("幸福社区", PARTY)], election[("幸福社区", RC)]
     assert state[("幸福社区", PARTY)][1] == {"publicity_not_over", "objections_open", "reports_open",
                                            "pledge_missing", "talk_missing", "candidate_list_not_approved"}
-    assert state[("幸福社区", RC)] == ("publicity", set())
+    # the RC moved on to voting: only the day and the understaffed mobile box stand in its way
+    assert state[("幸福社区", RC)] == ("voting", {"election_day_not_reached", "mobile_box_supervisors"})
     assert sorted(Objection.objects.filter(election=party).values_list("status", flat=True)) == ["dismissed", "open"]
     report = Report.objects.get(election=party)
     assert report.categories == ["vote_buying"] and report.status == "open" and report.due_on > report.received_on
@@ -154,6 +156,33 @@ def test_publicity_with_a_list_in_stroke_order_and_an_rc_ready_for_voting(demo):
             assert names == sort_names(names)
     assert len({n[0] for n in Candidate.objects.filter(election=party).values_list("person__name")}) > 3
 
-    # a user can move the RC election on to voting
-    clerk = User.objects.get(username="clerk_xingfu")
-    assert services.election_advance(actor=clerk, election=rc).stage == "voting"
+
+def test_voting_roll_imported_with_problems_listed_stations_and_proxies(demo):
+    from ballots.models import HeldRow, Proxy, Station, Voter
+    from elections.models import Job
+
+    rc = demo["election"][("幸福社区", RC)]
+    job = Job.objects.get(election=rc, kind="voter_import")
+    assert job.state == "done" and len(job.errors) == 3
+    assert {e["field"] for e in job.errors} == {"id_number", "group"}
+    assert HeldRow.objects.filter(election=rc, kind="in_file").count() == 2
+    assert Voter.objects.filter(election=rc, status="active").count() == 1197
+    assert rc.voter_roll.published_on is not None
+    assert sorted(Station.objects.filter(election=rc).values_list("kind", flat=True)) == [
+        "central", "mobile", "station", "station"]
+    assert Proxy.objects.filter(election=rc, status="active").count() >= 4
+
+
+def test_counting_party_done_rc_runoff_waiting_for_its_second_entry(demo):
+    from ballots.selectors import counting
+
+    state, election = demo["state"], demo["election"]
+    party, rc = election[("光明社区", PARTY)], election[("光明社区", RC)]
+    assert state[("光明社区", RC)][1] == {"tallies_unreconciled", "results_not_announced"}
+    party_results = counting.results(party)
+    assert party_results["valid"] and party_results["next_action"] == "none"
+    assert all(p["unfilled"] == 0 for p in party_results["positions"])
+    rounds = list(rc.rounds.order_by("number"))
+    assert [(r.kind, r.state) for r in rounds] == [("first", "counted"), ("runoff", "open")]
+    assert rounds[0].result["next_action"] == "runoff"
+    assert rounds[1].candidates.count() == 2 and rounds[1].seats == {"member": 1}

@@ -22,8 +22,9 @@ from vetting import services as vetting
 from .common import DEMO_PASSWORD, GIVEN, REVIEWERS, SURNAMES, Cast, make_id, slug
 from .preparation import PREPARATION, Preparation
 from .stages import Stages
+from .voting import Counting, Voting
 
-XI_COMMUNITIES = ["东关", "西关", "南山", "北苑", "花园", "人民路", "和平", "建设", "幸福"]
+XI_COMMUNITIES = ["东关", "西关", "南山", "北苑", "花园", "人民路", "和平", "建设", "幸福", "光明"]
 # seed 001: 城南街道 by-elections and their seats
 CHENGNAN = [("南岭", "member", 1), ("平台", "member", 1), ("文良", "member", 1), ("新苑", "member", 1),
             ("东苑", "chair", 1)]
@@ -39,6 +40,7 @@ SCENARIOS: list[dict[str, Any]] = [
     {"seats": True, "approve": True, "day": None, "later": None},                  # 和平: no election day
     {"seats": True, "approve": True, "day": 41, "later": "in_vetting"},            # 建设: vetting
     {"seats": True, "approve": True, "day": 36, "later": "in_publicity"},          # 幸福: publicity
+    {"seats": True, "approve": True, "day": -16, "later": "voted"},                # 光明: counted
 ]
 RC_SEATS = [{"position": "chair", "count": 1}, {"position": "vice_chair", "count": 1},
             {"position": "member", "count": 5}]
@@ -136,6 +138,7 @@ def load() -> None:
 
     prep_rng = random.Random(20211016)  # noqa: S311 - demo data (seed 003's date)
     later_rng = random.Random(20260405)  # noqa: S311 - demo data; its own, so preparation stays as it was
+    voting_rng = random.Random(20261122)  # noqa: S311 - demo data; its own, so earlier stages stay as they were
     for community, sc, prep in zip(xi_communities, SCENARIOS, PREPARATION, strict=True):
         clerk = User.objects.get(jurisdiction=community, role="community_clerk")
         elections: dict[str, Election] = {}
@@ -159,7 +162,14 @@ def load() -> None:
         if sc["later"]:
             for body, election in elections.items():
                 elections[body] = services.election_advance(actor=clerk, election=election)
-            Stages(later_rng, today, Cast(clerk, xi_staff, reviewers), elections).run(sc["later"])
+            # 光明's story began three weeks earlier, so that it has voted by today
+            story_day = today - dt.timedelta(days=21) if sc["later"] == "voted" else today
+            elections = Stages(later_rng, story_day, Cast(clerk, xi_staff, reviewers), elections).run(sc["later"])
+        if sc["later"] == "voted":
+            elections = Counting(voting_rng, today, clerk, xi_staff, admin).run(elections)
+        if sc["later"] == "in_publicity":  # 幸福 RC moves on to the vote
+            rc_election = services.election_advance(actor=clerk, election=elections["residents_committee"])
+            Voting(voting_rng, today, clerk, xi_staff).ready_to_vote(rc_election)
 
     for index, (community, (_, position, count)) in enumerate(zip(cn_communities, CHENGNAN, strict=True)):
         election = services.election_create(

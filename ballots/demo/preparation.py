@@ -36,6 +36,8 @@ PREPARATION: list[dict[str, Any]] = [
     {"committee": (9, 2), "talks": "all", "meeting_kind": "delegates_meeting"},
     # 幸福: all in order (moved on)
     {"committee": (7, 2), "talks": "all"},
+    # 光明: all in order (moved on, voted)
+    {"committee": (7, 1), "talks": "all"},
 ]
 AUDITOR = "相山区审计局"
 AUDIT_CONCLUSION = "任期内较好地履行了经济责任，财务收支基本真实、合法，未发现违规违纪问题。"

@@ -29,7 +29,7 @@ from typing import Any
 from django.utils import timezone
 
 from candidates import services as people
-from candidates.models import Candidate, CommitteeMember, Incumbent, Nomination, Person
+from candidates.models import Candidate, CandidateList, CommitteeMember, Incumbent, Nomination, Person
 from elections import services
 from elections.models import Election
 from vetting import services as vetting
@@ -290,3 +290,28 @@ class Stages:
         for candidate in new[:len(new) - skip_talks]:
             people.nominee_talk_record(actor=self.street, nomination=candidate.nomination, held_on=day,
                                        interviewers=TALKERS, note="谈换届纪律、履职打算和廉洁要求。")
+
+    def voted(self) -> None:
+        """Both committees through publicity, dated so that the votes can be held before the demo's today (this
+        Stages runs with ``today`` three weeks back): formal lists published, the party's approved by the street.
+        ``voting.Counting`` takes it from there."""
+        self.appraisals()
+        rc = self.rc_nominations(RC_SLATE)
+        party = self.two_recommendations(qualifiers=10)
+        self.advance("vetting")
+        for nomination in rc + party:
+            self.review_to(nomination, "approved")
+        decided = timezone.make_aware(dt.datetime.combine(self.ago(14), dt.time(10)))
+        Nomination.objects.filter(election__in=[self.rc, self.party], status="approved").update(decided_at=decided)
+        self.advance("publicity")
+        for election in (self.rc, self.party):
+            vetting.publicity_set(actor=self.clerk, election=election, starts_on=self.ago(12), ends_on=self.ago(6),
+                                  place="社区居务公开栏及各小区公告栏")
+            people.candidate_list_build(actor=self.clerk, election=election)
+            self.discipline(election, self.ago(5))
+        people.candidate_list_submit(actor=self.clerk, election=self.party)
+        people.candidate_list_decide(actor=self.street, election=self.party, approve=True, reply="同意")
+        CandidateList.objects.filter(election=self.party).update(approval_on=self.ago(4))
+        for election in (self.rc, self.party):
+            people.candidate_list_publish(actor=self.clerk, election=election, published_on=self.ago(3))
+        self.advance("voting")

@@ -58,13 +58,15 @@ def test_closed_has_no_next_stage(org, users):
 
 
 def test_voting_waits_for_election_day(org, users, time_machine):
+    """The election day gate alone (the voter list, stations and formal list have gates of their own, in the
+    ballots app): the day before election day it blocks, on the day it holds."""
     time_machine.move_to(dt.datetime(2030, 1, 9, 10, tzinfo=dt.UTC))
     election = factories.election(org["community"], stage="voting", election_day=dt.date(2030, 1, 10))
     with pytest.raises(StageBlocked) as caught:
         services.election_advance(actor=users["community_clerk"], election=election)
-    assert [b.code for b in caught.value.blockers] == ["election_day_not_reached"]
+    assert "election_day_not_reached" in [b.code for b in caught.value.blockers]
     time_machine.move_to(dt.datetime(2030, 1, 10, 10, tzinfo=dt.UTC))
-    assert services.election_advance(actor=users["community_clerk"], election=election).stage == "counting"
+    assert "election_day_not_reached" not in [b.code for b in gates.blockers_for(election)]
 
 
 def test_gates_registered_by_other_apps_are_seen(org, users):
