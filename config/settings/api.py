@@ -35,5 +35,8 @@ SPECTACULAR_SETTINGS = {
         "NominationChannelEnum": "candidates.serializers.nomination.CHANNELS",
         "ReviewDecisionEnum": "vetting.rules.DECISIONS",
         "StreetDecisionEnum": "vetting.rules.STREET_DECISIONS",
+        "VoterCategoryEnum": "ballots.models.CATEGORIES",
+        "StationKindEnum": "ballots.models.STATION_KINDS",
+        "ProxyStatusEnum": "ballots.models.PROXY_STATUSES",
     },
 }
