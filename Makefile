@@ -36,5 +36,12 @@ lint: install
 test: lint
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
+## bench: import a generated 100,000-row voter roll on PostgreSQL (DATABASE_URL, else the huanjie_bench database,
+## created when missing) and print each phase's seconds and the peak memory against the targets (≤ 5 s, ≤ 500 MB)
+.PHONY: bench
+bench: install
+	$(PY) manage.py make_voter_file --rows 100000 --output var/bench/voters-100000.xlsx
+	$(PY) manage.py bench_import var/bench/voters-100000.xlsx
+
 clean:
 	rm -rf $(VENV) var
