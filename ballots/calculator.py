@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from elections import rules as election_rules
 from elections.errors import ApplicationError
@@ -22,18 +22,18 @@ from . import rules as engine
 
 # Labels in Chinese, marked for makemessages; pages translate them when shown.
 ROUNDS: list[tuple[str, str]] = [
-    ("first", N_("正式选举（第一次投票）")),
-    ("runoff", N_("另行选举")),
-    ("revote", N_("重新投票（末位得票相等）")),
+    ("first", gettext_noop("正式选举（第一次投票）")),
+    ("runoff", gettext_noop("另行选举")),
+    ("revote", gettext_noop("重新投票（末位得票相等）")),
 ]
 ROUND_LABELS = dict(ROUNDS)
-REVOTE_OF: list[tuple[str, str]] = [("first", N_("正式选举")), ("runoff", N_("另行选举"))]
+REVOTE_OF: list[tuple[str, str]] = [("first", gettext_noop("正式选举")), ("runoff", gettext_noop("另行选举"))]
 
 NEXT_ACTIONS: list[tuple[str, str]] = [
-    ("none", N_("无需再投票：可以宣布选举结果。")),
-    ("runoff", N_("应选名额未选足：对不足的名额另行选举。")),
-    ("revote", N_("末位得票相等：对得票相等的候选人重新投票。")),
-    ("repeat", N_("本次选举无效：须重新组织选举。")),
+    ("none", gettext_noop("无需再投票：可以宣布选举结果。")),
+    ("runoff", gettext_noop("应选名额未选足：对不足的名额另行选举。")),
+    ("revote", gettext_noop("末位得票相等：对得票相等的候选人重新投票。")),
+    ("repeat", gettext_noop("本次选举无效：须重新组织选举。")),
 ]
 NEXT_ACTION_LABELS = dict(NEXT_ACTIONS)
 
