@@ -102,6 +102,7 @@ class Ballot:
     write_ins: Mapping[str, tuple[str, ...]] | None = None
     needs_present: bool = False
     registered: int | None = None
+    elected: Mapping[str, tuple[str, ...]] | None = None  # per position, names elected in earlier rounds
 
     def labels(self) -> dict[str, str]:
         """key → the name the results engine knows the candidate by: the name, or, when two candidates of one
@@ -243,6 +244,9 @@ def entry_problems(figures: Figures, ballot: Ballot) -> dict[str, list[str]]:
             continue
         if (position, name) in written:
             add("write_ins", f"{label}的另选他人“{name}”重复填写，请合并为一行。")
+            continue
+        if name in (ballot.elected or {}).get(position, ()):
+            add("write_ins", f"“{name}”已在前一轮当选{label}，不能再作为另选他人计票（同一人不能占两个名额）。")
             continue
         written.add((position, name))
         if ballot.write_ins is not None and name not in ballot.write_ins.get(position, ()):
@@ -660,6 +664,19 @@ def revote_candidates(position: PositionStanding) -> tuple[list[str], list[str]]
     keys = [t["key"] for t in position.tied if t.get("key") and not t.get("write_in")]
     names = [t["name"] for t in position.tied if t.get("write_in") or not t.get("key")]
     return keys, names
+
+
+def elected_names(rounds_before: Sequence[RoundFacts], seats: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
+    """Per position of ``seats``, the names elected in the valid counted rounds before: a run-off's write-in may
+    not name one of them again (one person, two seats)."""
+    names: dict[str, list[str]] = {position: [] for position in seats}
+    for r in rounds_before:
+        if r.state != "counted" or not (r.result or {}).get("valid"):
+            continue
+        for position in seats:
+            p = r.position(position)
+            names[position] += [e["name"] for e in (p or {}).get("elected", [])]
+    return {position: tuple(found) for position, found in names.items()}
 
 
 def revote_write_ins(rounds_before: Sequence[RoundFacts], seats: Mapping[str, int]) -> dict[str, tuple[str, ...]]:

@@ -110,6 +110,7 @@ def _ballot(r: Round, candidates: list[RoundCandidate], before: list[tally_rules
         write_ins=tally_rules.revote_write_ins(before, r.seats) if r.kind == "revote" else None,
         needs_present=tally_rules.needs_present(rules),
         registered=r.registered,
+        elected=tally_rules.elected_names(before, r.seats or {}),
     )
 
 
@@ -120,9 +121,9 @@ def _ballot_order(rows: Iterable[RoundCandidate]) -> list[RoundCandidate]:
 
 def ballot_of(r: Round, rules: dict[str, Any]) -> tally_rules.Ballot:
     """The round's ballot: its seats, its candidates in ballot order (position, then 姓氏笔画), for a revote the
-    write-ins tied in the round it breaks."""
+    write-ins tied in the round it breaks, the names already elected in earlier rounds."""
     candidates = _ballot_order(RoundCandidate.objects.filter(round=r).select_related("candidate__person"))
-    before = [f for f in round_facts(r.election) if f.number < r.number] if r.kind == "revote" else []
+    before = [f for f in round_facts(r.election) if f.number < r.number] if r.number > 1 else []
     return _ballot(r, candidates, before, rules)
 
 
