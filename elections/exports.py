@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "\\/*?:[]"})  # a worksheet title may not hold these
 
 
 def safe_cell(value: Any) -> Any:
@@ -28,7 +29,7 @@ def safe_cell(value: Any) -> Any:
 def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     wb = Workbook(write_only=False)
     ws = wb.active
-    ws.title = title[:31]
+    ws.title = title.translate(SHEET_TITLE_FORBIDDEN)[:31] or "Sheet"
     ws.append(list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from candidates.rules import rule_source
+from candidates.rules import age_on, rule_source
 from elections.rules import Blocker, days_before, parse_fraction, published_in_time
 
 # the stages in which the roll may change (register, remove, import, settings, publication, objections)
@@ -285,6 +285,57 @@ def gate_voluntary_floor(facts: RollFacts, rules: Mapping[str, Any]) -> list[Blo
         f"（至少 {minimum} 人，还差 {minimum - facts.active} 人）。",
         source,
         "继续动员居民登记参加选举，使登记人数达到下限；或改为全面登记。",
+    )]
+
+
+# --------------------------------------------------------------------------------------------
+# Every registered voter of age on election day (the day or ``min_voter_age`` may change after registration)
+# --------------------------------------------------------------------------------------------
+
+
+def youngest_eligible_birth(election_day: dt.date, min_age: int) -> dt.date:
+    """The latest birth date of someone ``min_age`` or older on ``election_day`` (as ``age_on`` counts: a
+    29 February birth comes of age on 1 March in a common year)."""
+    try:
+        return election_day.replace(year=election_day.year - min_age)
+    except ValueError:  # election day 29 February, the birth year common: born on 28 February at the latest
+        return election_day.replace(year=election_day.year - min_age, day=28)
+
+
+@dataclass(frozen=True)
+class YoungVoter:
+    name: str
+    group: str
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class AgeFacts:
+    """Active voters who may be under age on election day (the collector's cut; the gate checks each)."""
+
+    body: str
+    election_day: dt.date | None
+    voters: tuple[YoungVoter, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def gate_voters_of_age(facts: AgeFacts, rules: Mapping[str, Any]) -> list[Blocker]:
+    """voter_underage: an active voter under ``min_voter_age`` on election day — registered when the day (or the
+    minimum age) was another, since changed."""
+    day = facts.election_day
+    if day is None:
+        return []
+    minimum = int(rules.get("min_voter_age", 18))
+    young = [f"{v.name}（{v.group}，{_day(v.birth_date)} 出生，{age_on(v.birth_date, day)} 周岁）"
+             for v in facts.voters if age_on(v.birth_date, day) < minimum]
+    if not young:
+        return []
+    shown = "；".join(young[:10]) + (f"等 {len(young)} 人" if len(young) > 10 else "")
+    return [Blocker(
+        "voter_underage",
+        f"选民名单中有 {len(young)} 人到选举日 {_day(day)} 未满 {minimum} 周岁：{shown}。",
+        rule_source(facts.sources, facts.body, "min_voter_age"),
+        "将这些人员从选民名单中除名（注明原因：选举日未满选举年龄）；选举日填写有误的，更正选举日。",
     )]
 
 

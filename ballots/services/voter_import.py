@@ -287,6 +287,10 @@ def _store(job: Job, keep: list[tuple[int, voter_rules.VoterData]], held: list[v
     if locked.state == "done":
         return None
     require_stage(election, IMPORT_STAGES, "导入选民名单")
+    checked_with = job.election  # the election as the rows were checked (ages on its election day)
+    if (election.election_day != checked_with.election_day
+            or election.effective_rules().get("min_voter_age") != checked_with.effective_rules().get("min_voter_age")):
+        raise ApplicationError("导入期间选举日或选民年龄下限已被修改，按原选举日核对的年龄已不可靠，请重新导入。")
     if not job.created_by.has_perm("ballots.manage_voters", election):
         raise ApplicationError(f"发起导入的用户（{job.created_by.display_name}）已无权管理本选举的选民名单。")
     for _attempt in range(STORE_ATTEMPTS):

@@ -1,6 +1,7 @@
 """Gates of the voter roll, checked when a residents' committee election leaves ``voting``: voters registered,
 the list published at least ``voter_list_lead_days`` before election day, every objection to it decided, and (自愿
-登记) registered voters at least ``voluntary_registration_floor`` of the residents.
+登记) registered voters at least ``voluntary_registration_floor`` of the residents; and, for every body, no active
+voter under ``min_voter_age`` on election day (the day or the age may have changed after registration).
 
 The collector reads any number of elections in three queries (rolls, active counts, open objections; a fourth for rulebooks not already loaded).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from elections import gates
@@ -55,6 +56,26 @@ def collect_roll(elections: list[Any]) -> dict[int, roll_rules.RollFacts]:
     return facts
 
 
+def collect_ages(elections: list[Any]) -> dict[int, roll_rules.AgeFacts]:
+    """One query (a second for rulebooks not already loaded): the active voters born after the youngest eligible
+    birth date of their election (election day − ``min_voter_age`` years)."""
+    sources = _sources(elections)
+    young: dict[int, list[roll_rules.YoungVoter]] = {e.pk: [] for e in elections}
+    condition = Q()
+    for e in elections:
+        if e.election_day is not None:
+            minimum = int(e.effective_rules().get("min_voter_age", 18))
+            condition |= Q(election_id=e.pk,
+                           birth_date__gt=roll_rules.youngest_eligible_birth(e.election_day, minimum))
+    if condition:
+        rows = (Voter.objects.filter(condition, status="active")
+                .values_list("election_id", "name", "group", "birth_date").order_by("election_id", "group", "id"))
+        for election_id, name, group, birth in rows:
+            young[election_id].append(roll_rules.YoungVoter(name, group, birth))
+    return {e.pk: roll_rules.AgeFacts(e.body, e.election_day, tuple(young[e.pk]), sources.get(e.rulebook_id, {}))
+            for e in elections}
+
+
 def register() -> None:
     gates.register("voting", "voter_list_empty", "已登记选民", collect=collect_roll,
                    check=roll_rules.gate_voter_list_empty, bodies=BODIES)
@@ -64,3 +85,6 @@ def register() -> None:
                    check=roll_rules.gate_voter_objections_decided, bodies=BODIES)
     gates.register("voting", "voluntary_floor", "自愿登记的选民达到居民总数的规定比例", collect=collect_roll,
                    check=roll_rules.gate_voluntary_floor, bodies=BODIES)
+    # every body: a registered voter is of age on election day, whenever the day or the minimum age changed
+    gates.register("voting", "voter_underage", "选民在选举日均年满选举年龄", collect=collect_ages,
+                   check=roll_rules.gate_voters_of_age)
