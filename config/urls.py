@@ -19,6 +19,8 @@ router.register("campaigns", election_api.CampaignViewSet, basename="campaign")
 router.register("elections", candidate_api.ElectionNominationStageViewSet, basename="election-nomination-stage")
 router.register("elections", vetting_api.ElectionVettingViewSet, basename="election-vetting")
 router.register("elections", election_api.ElectionViewSet, basename="election")
+router.register(r"elections/(?P<election_pk>[0-9]+)/handover-items", election_api.ElectionHandoverItemViewSet,
+                basename="election-handover-item")
 router.register("people", candidate_api.PersonViewSet, basename="person")
 router.register(r"elections/(?P<election_pk>[0-9]+)/incumbents", candidate_api.ElectionIncumbentViewSet,
                 basename="election-incumbent")

@@ -26,10 +26,13 @@ from .serializers import (
     ElectionUpdateSerializer,
     EventSerializer,
     GatesSerializer,
+    HandoverItemSerializer,
+    HandoverSerializer,
     JurisdictionSerializer,
     NotificationSerializer,
     PartyRequestDecisionSerializer,
     PartyRequestSerializer,
+    ReasonSerializer,
     RectificationCompleteSerializer,
     RectificationSerializer,
     ReopenSerializer,
@@ -256,6 +259,117 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data.is_valid(raise_exception=True)
         party_request = services.party_request_submit(actor=request.user, election=election, **data.validated_data)
         return Response(PartyRequestSerializer(party_request).data, status=status.HTTP_201_CREATED)
+
+
+    # ---------------------------------------------------------------- handover
+
+    @extend_schema(methods=["GET"], responses=HandoverSerializer)
+    @extend_schema(methods=["PUT"], request=HandoverSerializer, responses={
+        200: HandoverSerializer, 409: OpenApiResponse(description="not in the handover stage")},
+        description="Record or correct the date the new committee took office; the handover is due within "
+                    "``handover_days`` of it (``deadline``, inclusive). 400 for a future date, or one later than "
+                    "an item already handed over.")
+    @action(detail=True, methods=["get", "put"], url_path="handover")
+    def handover(self, request: Request, pk: Any = None) -> Response:
+        election = self.get_object()
+        if request.method == "PUT":
+            data = HandoverSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.took_office_set(actor=request.user, election=election,
+                                     took_office_on=data.validated_data["took_office_on"])
+        return Response(HandoverSerializer(handover_summary(election)).data)
+
+
+def handover_summary(election: Election) -> dict[str, Any]:
+    record = selectors.handover_for(election=election)
+    took_office_on = record.took_office_on if record else None
+    days = rules.handover_days(election.effective_rules())
+    return {"took_office_on": took_office_on, "deadline": rules.handover_deadline(took_office_on, days),
+            "handover_days": days, "delay_note": record.delay_note if record else ""}
+
+
+def _version_from(request: Request, body_version: Any) -> int | None:
+    """``version`` from the body, else the ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``)."""
+    raw = body_version
+    if raw is None:
+        header = request.headers.get("If-Match", "").strip()
+        if not header or header == "*":
+            return None
+        raw = header.removeprefix("W/").strip().strip('"')
+    if not str(raw).strip().isdigit():
+        raise ApplicationError("版本号有误。", {"version": [f"版本号“{raw}”不是整数。"]})
+    return int(str(raw).strip())
+
+
+_HANDOVER_409 = OpenApiResponse(description="not in the handover stage, or a stale version: {detail}")
+
+
+class ElectionHandoverItemViewSet(viewsets.GenericViewSet):
+    """The items handed from the outgoing to the incoming committee (印章、档案资料、三资台账、办公场所 …),
+    each signed by both sides and witnessed by the street. Writes only in the ``handover`` stage."""
+
+    serializer_class = HandoverItemSerializer
+    lookup_value_regex = "[0-9]+"
+    filter_backends: list[Any] = []
+
+    def election(self) -> Election:
+        return selectors.election_get(user=self.request.user, pk=int(self.kwargs["election_pk"]))
+
+    def _context(self, election: Election) -> dict[str, Any]:
+        return {**self.get_serializer_context(), "deadline": handover_summary(election)["deadline"]}
+
+    @extend_schema(responses=HandoverItemSerializer(many=True))
+    def list(self, request: Request, election_pk: Any = None) -> Response:
+        election = self.election()
+        page = self.paginate_queryset(selectors.handover_item_list(election=election))
+        return self.get_paginated_response(
+            HandoverItemSerializer(page, many=True, context=self._context(election)).data)
+
+    @extend_schema(request=HandoverItemSerializer, responses={201: HandoverItemSerializer, 409: _HANDOVER_409},
+                   description="400 on ``description`` (blank), ``received_by`` (the same person as ``handed_by``), "
+                               "``witness`` (one of the two sides), ``done_on`` (in the future, or before the new "
+                               "committee took office). An item may be entered before it is signed.")
+    def create(self, request: Request, election_pk: Any = None) -> Response:
+        election = self.election()
+        data = HandoverItemSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {k: v for k, v in data.validated_data.items() if k != "version"}
+        item = services.handover_item_add(actor=request.user, election=election, **values)
+        return Response(HandoverItemSerializer(item, context=self._context(election)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=HandoverItemSerializer)
+    def retrieve(self, request: Request, election_pk: Any = None, pk: Any = None) -> Response:
+        election = self.election()
+        item = selectors.handover_item_get(user=request.user, election=election, pk=int(pk))
+        return Response(HandoverItemSerializer(item, context=self._context(election)).data)
+
+    @extend_schema(request=HandoverItemSerializer, responses={200: HandoverItemSerializer, 409: _HANDOVER_409},
+                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, description="版本号，如 \"3\"")],
+                   description="Change any field; those not given stay. ``version`` (or If-Match), when given, must "
+                               "be the current one (409 otherwise).")
+    def partial_update(self, request: Request, election_pk: Any = None, pk: Any = None) -> Response:
+        election = self.election()
+        item = selectors.handover_item_get(user=request.user, election=election, pk=int(pk))
+        data = HandoverItemSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = _version_from(request, values.pop("version", None))
+        item = services.handover_item_update(actor=request.user, item=item, version=version, **values)
+        return Response(HandoverItemSerializer(item, context=self._context(election)).data)
+
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="删除理由（也可放在请求体 {\"reason\"} 中）；必填")],
+                   responses={204: None, 409: _HANDOVER_409},
+                   description="Remove an item entered by mistake; 400 without a reason. The removal and its "
+                               "reason stay in the audit trail.")
+    def destroy(self, request: Request, election_pk: Any = None, pk: Any = None) -> Response:
+        election = self.election()
+        item = selectors.handover_item_get(user=request.user, election=election, pk=int(pk))
+        body = request.data if isinstance(request.data, dict) else {}
+        reason = ReasonSerializer(data={"reason": body.get("reason") or request.query_params.get("reason", "")})
+        reason.is_valid(raise_exception=True)
+        services.handover_item_delete(actor=request.user, item=item, reason=reason.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PartyRequestViewSet(viewsets.GenericViewSet):

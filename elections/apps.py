@@ -10,8 +10,10 @@ class ElectionsConfig(AppConfig):
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
         from .stage_gates import register_all
+        from .views.handover import register_pages
 
         register_all()
+        register_pages()
         post_migrate.connect(_sync_presets, sender=self)
 
 

@@ -227,3 +227,34 @@ class RectificationCompleteForm(forms.Form):
                            help_text=_("解决了哪些问题"))
     completed_on = forms.DateField(label=_("完成日期"), required=False, widget=DateInput,
                                    help_text=_("不填即为今天"))
+
+
+# --------------------------------------------------------------------------------------------
+# Handover (工作移交)
+# --------------------------------------------------------------------------------------------
+
+
+class TookOfficeForm(forms.Form):
+    took_office_on = forms.DateField(label=_("新一届委员会就职日期"), required=False, widget=DateInput,
+                                     help_text=_("一般为选举结果公布之日"))
+
+
+class HandoverItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=translated(rules.HANDOVER_KINDS))
+    # the text fields are checked by the service, whose messages say what to write
+    description = forms.CharField(label=_("移交内容"), max_length=300, required=False,
+                                  help_text=_("如印章名称、档案册数、台账名称、场所地址"))
+    handed_by = forms.CharField(label=_("移交人（原班子）"), max_length=100, required=False)
+    received_by = forms.CharField(label=_("接收人（新班子）"), max_length=100, required=False)
+    witness = forms.CharField(label=_("监交人（街道）"), max_length=100, required=False)
+    done_on = forms.DateField(label=_("移交日期"), required=False, widget=DateInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class HandoverDeleteForm(forms.Form):
+    reason = forms.CharField(label=_("删除理由"), max_length=200, required=False)
+
+
+class HandoverDelayForm(forms.Form):
+    delay_note = forms.CharField(label=_("逾期情况说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                 help_text=_("逾期的原因和处理情况"))

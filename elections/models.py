@@ -293,6 +293,48 @@ class Rectification(models.Model):
         return self.completed_on is None
 
 
+class Handover(models.Model):
+    """The handover (工作移交) of an election: when the new committee took office, which starts the
+    ``handover_days`` period, and the street's explanation when the handover ran late."""
+
+    election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="handover")
+    took_office_on = models.DateField("新一届委员会就职日期", null=True, blank=True)
+    delay_note = models.TextField("逾期情况说明", blank=True)
+    delay_accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "工作移交"
+        verbose_name_plural = "工作移交"
+
+    def __str__(self) -> str:
+        return f"{self.election} 工作移交"
+
+
+class HandoverItem(models.Model):
+    """One thing handed from the outgoing to the incoming committee, signed by both sides and witnessed."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="handover_items")
+    kind = models.CharField("类别", max_length=16, choices=rules.HANDOVER_KINDS)
+    description = models.CharField("移交内容", max_length=300)
+    handed_by = models.CharField("移交人", max_length=100, blank=True)
+    received_by = models.CharField("接收人", max_length=100, blank=True)
+    witness = models.CharField("监交人", max_length=100, blank=True)
+    done_on = models.DateField("移交日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "移交事项"
+        verbose_name_plural = "移交事项"
+        ordering = ["election", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.description}"
+
+
 class StageTransition(models.Model):
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField(max_length=16, choices=rules.STAGES)

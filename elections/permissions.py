@@ -107,3 +107,6 @@ django_rules.add_perm("elections.record_preparation", is_superuser | (is_electio
 django_rules.add_perm("elections.submit_party_request", is_superuser | (is_election_worker & object_in_scope))
 django_rules.add_perm("elections.decide_party_request", is_superuser | (is_street_staff & object_in_scope))
 django_rules.add_perm("elections.manage_rectification", is_superuser | (is_organiser & object_in_scope))
+# Handover (工作移交): the community records it, the street witnesses it and accepts a late one's explanation
+django_rules.add_perm("elections.manage_handover", is_superuser | (is_election_worker & object_in_scope))
+django_rules.add_perm("elections.accept_handover_delay", is_superuser | (is_organiser & object_in_scope))

@@ -263,3 +263,33 @@ def rectifications_for(*, election: Election) -> QuerySet[Any]:
 
     return Rectification.objects.filter(campaign=election.campaign, community=election.community).select_related(
         "flagged_by", "completed_by")
+
+
+# --------------------------------------------------------------------------------------------
+# Handover (工作移交)
+# --------------------------------------------------------------------------------------------
+
+
+def handover_for(*, election: Election) -> Any:
+    """The election's handover record (took office on, delay note), or None before one is recorded."""
+    from .models import Handover
+
+    return Handover.objects.filter(election=election).select_related("recorded_by", "delay_accepted_by").first()
+
+
+def handover_item_list(*, election: Election) -> QuerySet[Any]:
+    """The election's items in the order of the handover list: seals, archives, 三资, premises, other."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import HandoverItem
+
+    order = Case(*[When(kind=code, then=Value(i)) for i, (code, _label) in enumerate(rules.HANDOVER_KINDS)],
+                 default=Value(99), output_field=IntegerField())
+    return HandoverItem.objects.filter(election=election).select_related("recorded_by").order_by(order, "id")
+
+
+def handover_item_get(*, user: User, election: Election, pk: int) -> Any:
+    """One item of an election the caller can see (the election was fetched in scope): 404 otherwise."""
+    from .models import HandoverItem
+
+    return get_object_or_404(HandoverItem.objects.filter(election=election).select_related("election"), pk=pk)

@@ -302,3 +302,42 @@ class RectificationSerializer(serializers.ModelSerializer):
 class RectificationCompleteSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
     completed_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="默认今天")
+
+
+class HandoverItemSerializer(serializers.Serializer):
+    """One handover item; ``complete``/``missing``/``late`` are judged against the election's deadline."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=rules.HANDOVER_KINDS)
+    description = serializers.CharField(max_length=300, allow_blank=True)
+    handed_by = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    received_by = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    witness = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    done_on = serializers.DateField(allow_null=True, required=False, default=None)
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="读取时得到的版本号；PATCH 时给出则须与当前版本一致，否则 409")
+    complete = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField()
+    late = serializers.SerializerMethodField()
+
+    def _facts(self, obj: Any) -> rules.HandoverItemFacts:
+        return rules.HandoverItemFacts(obj.kind, obj.description, obj.handed_by, obj.received_by, obj.witness,
+                                       obj.done_on)
+
+    def get_complete(self, obj: Any) -> bool:
+        return rules.item_complete(self._facts(obj))
+
+    def get_missing(self, obj: Any) -> list[str]:
+        return rules.item_missing(self._facts(obj))
+
+    def get_late(self, obj: Any) -> bool:
+        return not rules.done_in_time(obj.done_on, self.context.get("deadline"))
+
+
+class HandoverSerializer(serializers.Serializer):
+    """The election's handover: the date the new committee took office, and what follows from it."""
+
+    took_office_on = serializers.DateField(allow_null=True)
+    deadline = serializers.DateField(read_only=True, allow_null=True)
+    handover_days = serializers.IntegerField(read_only=True)
+    delay_note = serializers.CharField(read_only=True)

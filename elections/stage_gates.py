@@ -1,7 +1,8 @@
 """The gates the elections app owns; registered in ready().
 
 Preparation: rulebook valid, seat plan, election day, rectification, rulebook adopted (RC), party request
-(party). Voting: election day reached.
+(party). Voting: election day reached. Handover: took office, every required item handed over, signed,
+witnessed and dated, in time (all bodies).
 """
 
 from __future__ import annotations
@@ -85,6 +86,25 @@ def collect_rectification(elections: list[Any]) -> dict[int, rules.Rectification
             for e in elections}
 
 
+def collect_handover(elections: list[Any]) -> dict[int, rules.HandoverFacts]:
+    from .models import Handover, HandoverItem
+
+    ids = [e.pk for e in elections]
+    records = {h.election_id: h for h in Handover.objects.filter(election__in=ids)}
+    items: dict[int, list[rules.HandoverItemFacts]] = {}
+    for item in HandoverItem.objects.filter(election__in=ids).order_by("id"):
+        items.setdefault(item.election_id, []).append(rules.HandoverItemFacts(
+            item.kind, item.description, item.handed_by, item.received_by, item.witness, item.done_on))
+    today = timezone.localdate()
+    facts: dict[int, rules.HandoverFacts] = {}
+    for e in elections:
+        record = records.get(e.pk)
+        facts[e.pk] = rules.HandoverFacts(
+            took_office_on=record.took_office_on if record else None, today=today,
+            items=tuple(items.get(e.pk, [])), delay_accepted=bool(record and record.delay_note))
+    return facts
+
+
 def register_all() -> None:
     gates.register("preparation", "rulebook_valid", "选举办法规则有效", collect=collect_rulebook,
                    check=rules.gate_rulebook_valid)
@@ -101,3 +121,5 @@ def register_all() -> None:
                    check=rules.gate_party_request, bodies=["party_committee"])
     gates.register("voting", "election_day_reached", "选举日已到", collect=collect_election_day,
                    check=rules.gate_election_day_reached)
+    gates.register("handover", "handover", "工作移交按期完成，双方签字并有监交", collect=collect_handover,
+                   check=rules.gate_handover)

@@ -23,6 +23,14 @@ from .core import (
     seat_plan_approve,
     seat_plan_propose,
 )
+from .handover import (
+    handover_delay_accept,
+    handover_item_add,
+    handover_item_delete,
+    handover_item_edit,
+    handover_print,
+    took_office_set,
+)
 from .preparation import (
     RECTIFICATION_HEADERS,
     adoption_record,
@@ -57,10 +65,16 @@ __all__ = [
     "rectification_flag",
     "rectification_list",
     "form_outcome",
+    "handover_delay_accept",
+    "handover_item_add",
+    "handover_item_delete",
+    "handover_item_edit",
+    "handover_print",
     "render_election",
     "root",
     "rulebook_print",
     "seat_plan_approve",
     "seat_plan_propose",
     "tab_url",
+    "took_office_set",
 ]
