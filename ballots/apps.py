@@ -8,8 +8,10 @@ class BallotsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
+        from .notices import register_notices
         from .stage_gates import register_all
         from .views import register_pages
 
         register_all()
         register_pages()
+        register_notices()

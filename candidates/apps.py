@@ -8,8 +8,10 @@ class CandidatesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401
+        from .notices import register_notices
         from .stage_gates import register_all
         from .views import register_election_pages
 
         register_all()
         register_election_pages()
+        register_notices()

@@ -21,6 +21,9 @@ router.register("elections", vetting_api.ElectionVettingViewSet, basename="elect
 router.register("elections", election_api.ElectionViewSet, basename="election")
 router.register(r"elections/(?P<election_pk>[0-9]+)/handover-items", election_api.ElectionHandoverItemViewSet,
                 basename="election-handover-item")
+router.register(r"elections/(?P<election_pk>[0-9]+)/notices", election_api.ElectionNoticeViewSet,
+                basename="election-notice")
+router.register("notices", election_api.NoticeViewSet, basename="notice")
 router.register("people", candidate_api.PersonViewSet, basename="person")
 router.register(r"elections/(?P<election_pk>[0-9]+)/incumbents", candidate_api.ElectionIncumbentViewSet,
                 basename="election-incumbent")

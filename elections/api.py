@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -29,6 +29,8 @@ from .serializers import (
     HandoverItemSerializer,
     HandoverSerializer,
     JurisdictionSerializer,
+    NoticeRequestSerializer,
+    NoticeSerializer,
     NotificationSerializer,
     PartyRequestDecisionSerializer,
     PartyRequestSerializer,
@@ -454,3 +456,58 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.notification_list(user=self.request.user)
+
+
+# ---------------------------------------------------------------- notices (文书)
+
+
+class ElectionNoticeViewSet(viewsets.GenericViewSet):
+    """The election's generated documents (PDF), every version kept; POST generates the next version of one."""
+
+    serializer_class = NoticeSerializer
+    filter_backends: list[Any] = []
+
+    def election(self) -> Election:
+        return selectors.election_get(user=self.request.user, pk=int(self.kwargs["election_pk"]))
+
+    @extend_schema(responses=NoticeSerializer(many=True))
+    def list(self, request: Request, election_pk: Any = None) -> Response:
+        page = self.paginate_queryset(selectors.notice_list(election=self.election()))
+        return self.get_paginated_response(NoticeSerializer(page, many=True, context={"request": request}).data)
+
+    @extend_schema(request=NoticeRequestSerializer, responses={201: NoticeSerializer},
+                   description="Generate the next version of a document: ``kind`` is one of the contract's kinds "
+                               "this election can generate (400 otherwise). 403 without ``elections.generate_notice``.")
+    def create(self, request: Request, election_pk: Any = None) -> Response:
+        election = self.election()
+        data = NoticeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = services.notice_generate(actor=request.user, election=election, kind=data.validated_data["kind"])
+        return Response(NoticeSerializer(notice, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeViewSet(viewsets.GenericViewSet):
+    """One generated document and its PDF, for whoever can see its election (404 otherwise)."""
+
+    serializer_class = NoticeSerializer
+    filter_backends: list[Any] = []
+    lookup_value_regex = "[0-9]+"
+
+    @extend_schema(responses=NoticeSerializer)
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        notice = selectors.notice_get(user=request.user, pk=int(pk))
+        return Response(NoticeSerializer(notice, context={"request": request}).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="the PDF")})
+    @action(detail=True, methods=["get"], url_path="file")
+    def file(self, request: Request, pk: Any = None) -> FileResponse:
+        notice = selectors.notice_get(user=request.user, pk=int(pk))
+        return notice_file_response(notice)
+
+
+def notice_file_response(notice: Any) -> FileResponse:
+    """The stored PDF, named for the clerk (社区-文书-第n版.pdf), with its hash as the ETag."""
+    name = f"{notice.election.community.name}-{notice.get_kind_display()}-第{notice.version}版.pdf"
+    response = FileResponse(notice.file.open("rb"), content_type="application/pdf", filename=name)
+    response["ETag"] = f'"{notice.sha256}"'
+    return response

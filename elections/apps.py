@@ -11,9 +11,11 @@ class ElectionsConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules)
         from .stage_gates import register_all
         from .views.handover import register_pages
+        from .views.notices import register_pages as register_notice_pages
 
         register_all()
         register_pages()
+        register_notice_pages()
         post_migrate.connect(_sync_presets, sender=self)
 
 

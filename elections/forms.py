@@ -258,3 +258,7 @@ class HandoverDeleteForm(forms.Form):
 class HandoverDelayForm(forms.Form):
     delay_note = forms.CharField(label=_("逾期情况说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                  help_text=_("逾期的原因和处理情况"))
+
+
+class NoticeGenerateForm(forms.Form):
+    kind = forms.CharField(label=_("文书"), max_length=32)

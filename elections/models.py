@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import rules
+from .notices.kinds import KINDS as NOTICE_KINDS
 
 
 class Jurisdiction(models.Model):
@@ -333,6 +334,35 @@ class HandoverItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.description}"
+
+
+def _notice_path(notice: Notice, filename: str) -> str:
+    return f"notices/{notice.election_id}/{notice.kind}-v{notice.version}.pdf"
+
+
+class Notice(models.Model):
+    """A generated document (PDF) of an election. Regenerating makes a new version; none is overwritten, so
+    what was printed and posted can always be shown again, with its SHA-256."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField("文书", max_length=32, choices=NOTICE_KINDS)
+    version = models.PositiveIntegerField("版本")
+    file = models.FileField("文件", upload_to=_notice_path, max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("字节数")
+    pages = models.PositiveIntegerField("页数")
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["election", "kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["election", "kind", "version"],
+                                               name="one_notice_version_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.election} {self.get_kind_display()} 第{self.version}版"
 
 
 class StageTransition(models.Model):

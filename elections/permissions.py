@@ -110,3 +110,5 @@ django_rules.add_perm("elections.manage_rectification", is_superuser | (is_organ
 # Handover (工作移交): the community records it, the street witnesses it and accepts a late one's explanation
 django_rules.add_perm("elections.manage_handover", is_superuser | (is_election_worker & object_in_scope))
 django_rules.add_perm("elections.accept_handover_delay", is_superuser | (is_organiser & object_in_scope))
+# Notices (文书): any election worker in scope generates them; whoever sees the election downloads them
+django_rules.add_perm("elections.generate_notice", is_superuser | (is_election_worker & object_in_scope))

@@ -293,3 +293,19 @@ def handover_item_get(*, user: User, election: Election, pk: int) -> Any:
     from .models import HandoverItem
 
     return get_object_or_404(HandoverItem.objects.filter(election=election).select_related("election"), pk=pk)
+
+
+def notice_list(*, election: Election) -> QuerySet[Any]:
+    """Every generated document of the election, newest version first within each kind."""
+    from .models import Notice
+
+    return Notice.objects.filter(election=election).select_related("created_by").order_by("kind", "-version")
+
+
+def notice_get(*, user: User, pk: int) -> Any:
+    """One document of an election the caller can see: 404 otherwise."""
+    from .models import Notice
+
+    notice = get_object_or_404(Notice.objects.select_related("election", "created_by"), pk=pk)
+    election_get(user=user, pk=notice.election_id)
+    return notice

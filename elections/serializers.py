@@ -341,3 +341,29 @@ class HandoverSerializer(serializers.Serializer):
     deadline = serializers.DateField(read_only=True, allow_null=True)
     handover_days = serializers.IntegerField(read_only=True)
     delay_note = serializers.CharField(read_only=True)
+
+
+class NoticeSerializer(serializers.Serializer):
+    """A generated document: ``url`` serves its PDF (``GET /api/v1/notices/{id}/file/``)."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    label = serializers.CharField(source="get_kind_display", read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+    created_by = serializers.CharField(source="created_by.display_name", read_only=True)
+    sha256 = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    pages = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj: Any) -> str:
+        from django.urls import reverse
+
+        path = reverse("notice-file", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class NoticeRequestSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=32)

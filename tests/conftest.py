@@ -74,3 +74,15 @@ def api_as(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def notice_env(settings, tmp_path):
+    """Fonts and poppler present, notices stored under a temporary MEDIA_ROOT."""
+    from elections.notices import fonts
+    from tests.elections.notice_helpers import tool
+
+    require(fonts.system_cjk_font_available(), "no Noto CJK SC font installed (fonts-noto-cjk)")
+    tool("pdftotext")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path

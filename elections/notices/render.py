@@ -84,6 +84,12 @@ def render_pdf(html: str, *, stylesheets: Iterable[Any] = (), base_url: str | No
     ``stylesheets`` are CSS source strings or ``weasyprint.CSS`` objects, applied after the notice
     style. Text must already be escaped (Django templates do that).
     """
+    return render_pdf_pages(html, stylesheets=stylesheets, base_url=base_url)[0]
+
+
+def render_pdf_pages(html: str, *, stylesheets: Iterable[Any] = (),
+                     base_url: str | None = None) -> tuple[bytes, int]:
+    """``render_pdf``, also answering the number of pages."""
     from weasyprint import CSS, HTML
 
     with _lock:
@@ -94,8 +100,10 @@ def render_pdf(html: str, *, stylesheets: Iterable[Any] = (), base_url: str | No
             else sheet
             for sheet in stylesheets
         ]
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[*base_sheets, *extra], font_config=font_config)
+        sheets = [*base_sheets, *extra]
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=sheets)
+        return document.write_pdf(stylesheets=sheets), len(document.pages)
 
 
 def render_template_pdf(
