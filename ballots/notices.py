@@ -18,11 +18,7 @@ from .selectors import voters as voter_selectors
 NAME_COLUMNS = 5
 
 
-def _cn_date(day: Any) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _issuer(election: Any) -> str:
+def issuer(election: Any) -> str:
     community = election.community.name
     return f"中共{community}委员会" if election.body == "party_committee" else f"{community}居民选举委员会"
 
@@ -52,16 +48,16 @@ def voter_list_data(election: Any) -> dict[str, Any]:
         title = f"{community}{body}选举选民榜"
         opening = (f"根据《中华人民共和国城市居民委员会组织法》和本社区{body}选举办法，经选民登记，{community}"
                    f"参加{body}选举的选民共{total}名，按居民小组公布如下（按姓氏笔画排序）：")
-    issuer = _issuer(election)
+    signed_by = issuer(election)
     closing = []
     if not party:
-        closing.append(f"选民对名单有不同意见的，可自名单公布之日起{summary.objection_days}日内向{issuer}提出，"
-                       f"{issuer}自收到之日起{summary.decision_days}日内作出处理决定。")
+        closing.append(f"选民对名单有不同意见的，可自名单公布之日起{summary.objection_days}日内向{signed_by}提出，"
+                       f"{signed_by}自收到之日起{summary.decision_days}日内作出处理决定。")
     kinds.check_public(" ".join(n for _g, names in by_group for n in names))
     return {
         "template": "elections/notices/voter_list.html",
-        "title": title, "paragraphs": [opening], "groups": groups, "closing": closing, "issuer": issuer,
-        "date": _cn_date(summary.published_on or timezone.localdate()),
+        "title": title, "paragraphs": [opening], "groups": groups, "closing": closing, "issuer": signed_by,
+        "date": kinds.cn_date(summary.published_on or timezone.localdate()),
     }
 
 
@@ -69,14 +65,14 @@ def results_announcement_data(election: Any) -> dict[str, Any]:
     """Who was elected to which position with how many votes, after the registered and voted figures."""
     community = election.community.name
     results = counting_selectors.results(election)
-    rows = [{"position": tally_rules.position_label(e["position"]), "name": e["name"], "votes": e["votes"]}
-            for e in counting_selectors.elected(election)]
+    rows = [{"position": tally_rules.position_label(p["position"]), "name": e["name"], "votes": e["votes"]}
+            for p in results["positions"] for e in p["elected"]]
     what = {"party_committee": "委员会", "residents_committee": "居民委员会",
             "supervision_committee": "居务监督委员会"}[election.body]
     title = (f"中共{community}{what}选举结果公告" if election.body == "party_committee"
              else f"{community}{what}{election.get_kind_display()}选举结果公告")
     day = election.election_day
-    when = f"{_cn_date(day)}，" if day else ""
+    when = f"{kinds.cn_date(day)}，" if day else ""
     paragraphs = []
     registered, voted = results["registered"], results["voted"]
     if registered is not None and voted is not None:
@@ -89,8 +85,8 @@ def results_announcement_data(election: Any) -> dict[str, Any]:
     kinds.check_public(" ".join(r["name"] for r in rows))
     return {
         "template": "elections/notices/results_announcement.html",
-        "title": title, "paragraphs": paragraphs, "rows": rows, "closing": closing, "issuer": _issuer(election),
-        "date": _cn_date(results["announced_on"] or timezone.localdate()),
+        "title": title, "paragraphs": paragraphs, "rows": rows, "closing": closing, "issuer": issuer(election),
+        "date": kinds.cn_date(results["announced_on"] or timezone.localdate()),
     }
 
 

@@ -13,28 +13,23 @@ from .selectors.nomination import candidate_list_status, formal_list
 from .views.candidate_list import _issuer, _list_title
 
 
-def _cn_date(day: Any) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def candidate_list_data(election: Any) -> dict[str, Any]:
-    """Names per position (seat-plan order), in 姓氏笔画 order (the candidates' ``order``); names only."""
+    """Names per position (seat-plan order), in 姓氏笔画 order (the candidates' ``order``); names only (the
+    generating service checks the rendered notice for ID and phone numbers)."""
     positions = [{"label": p.label, "seats": p.seats, "count": len(p.rows),
                   "names": [row.candidate.person.name for row in p.rows]}
                  for p in formal_list(election=election) if p.rows]
     status = candidate_list_status(election=election)
-    day = (status.published_on if status and status.published_on else None) or timezone.localdate()
-    data = {
+    day = (status.published_on if status else None) or timezone.localdate()
+    return {
         "template": "elections/notices/candidate_list.html",
         "title": _list_title(election, ""),
         "paragraphs": [f"根据选举办法，经依法提名、资格审查和公示，现将{election.community.name}"
                        f"{election.get_body_display()}选举正式候选人名单公布如下（按姓氏笔画排序）："],
         "positions": positions,
         "issuer": _issuer(election),
-        "date": _cn_date(day),
+        "date": kinds.cn_date(day),
     }
-    kinds.check_public(" ".join(n for p in positions for n in p["names"]))
-    return data
 
 
 def register_notices() -> None:

@@ -279,15 +279,7 @@ class ElectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             data.is_valid(raise_exception=True)
             services.took_office_set(actor=request.user, election=election,
                                      took_office_on=data.validated_data["took_office_on"])
-        return Response(HandoverSerializer(handover_summary(election)).data)
-
-
-def handover_summary(election: Election) -> dict[str, Any]:
-    record = selectors.handover_for(election=election)
-    took_office_on = record.took_office_on if record else None
-    days = rules.handover_days(election.effective_rules())
-    return {"took_office_on": took_office_on, "deadline": rules.handover_deadline(took_office_on, days),
-            "handover_days": days, "delay_note": record.delay_note if record else ""}
+        return Response(HandoverSerializer(selectors.handover_summary(election=election)).data)
 
 
 def _version_from(request: Request, body_version: Any) -> int | None:
@@ -318,7 +310,7 @@ class ElectionHandoverItemViewSet(viewsets.GenericViewSet):
         return selectors.election_get(user=self.request.user, pk=int(self.kwargs["election_pk"]))
 
     def _context(self, election: Election) -> dict[str, Any]:
-        return {**self.get_serializer_context(), "deadline": handover_summary(election)["deadline"]}
+        return {**self.get_serializer_context(), "deadline": selectors.handover_summary(election=election)["deadline"]}
 
     @extend_schema(responses=HandoverItemSerializer(many=True))
     def list(self, request: Request, election_pk: Any = None) -> Response:

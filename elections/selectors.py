@@ -277,6 +277,17 @@ def handover_for(*, election: Election) -> Any:
     return Handover.objects.filter(election=election).select_related("recorded_by", "delay_accepted_by").first()
 
 
+def handover_summary(*, election: Election) -> dict[str, Any]:
+    """The handover record (or None), the date the new committee took office, the period and the deadline
+    that follows from them, and the street's note on a late handover."""
+    record = handover_for(election=election)
+    took_office_on = record.took_office_on if record else None
+    days = rules.handover_days(election.effective_rules())
+    return {"handover": record, "took_office_on": took_office_on, "handover_days": days,
+            "deadline": rules.handover_deadline(took_office_on, days),
+            "delay_note": record.delay_note if record else ""}
+
+
 def handover_item_list(*, election: Election) -> QuerySet[Any]:
     """The election's items in the order of the handover list: seals, archives, 三资, premises, other."""
     from django.db.models import Case, IntegerField, Value, When
@@ -306,6 +317,6 @@ def notice_get(*, user: User, pk: int) -> Any:
     """One document of an election the caller can see: 404 otherwise."""
     from .models import Notice
 
-    notice = get_object_or_404(Notice.objects.select_related("election", "created_by"), pk=pk)
+    notice = get_object_or_404(Notice.objects.select_related("election__community", "created_by"), pk=pk)
     election_get(user=user, pk=notice.election_id)
     return notice

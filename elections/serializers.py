@@ -320,15 +320,11 @@ class HandoverItemSerializer(serializers.Serializer):
     missing = serializers.SerializerMethodField()
     late = serializers.SerializerMethodField()
 
-    def _facts(self, obj: Any) -> rules.HandoverItemFacts:
-        return rules.HandoverItemFacts(obj.kind, obj.description, obj.handed_by, obj.received_by, obj.witness,
-                                       obj.done_on)
-
     def get_complete(self, obj: Any) -> bool:
-        return rules.item_complete(self._facts(obj))
+        return rules.item_complete(rules.item_facts(obj))
 
     def get_missing(self, obj: Any) -> list[str]:
-        return rules.item_missing(self._facts(obj))
+        return rules.item_missing(rules.item_facts(obj))
 
     def get_late(self, obj: Any) -> bool:
         return not rules.done_in_time(obj.done_on, self.context.get("deadline"))

@@ -93,8 +93,7 @@ def collect_handover(elections: list[Any]) -> dict[int, rules.HandoverFacts]:
     records = {h.election_id: h for h in Handover.objects.filter(election__in=ids)}
     items: dict[int, list[rules.HandoverItemFacts]] = {}
     for item in HandoverItem.objects.filter(election__in=ids).order_by("id"):
-        items.setdefault(item.election_id, []).append(rules.HandoverItemFacts(
-            item.kind, item.description, item.handed_by, item.received_by, item.witness, item.done_on))
+        items.setdefault(item.election_id, []).append(rules.item_facts(item))
     today = timezone.localdate()
     facts: dict[int, rules.HandoverFacts] = {}
     for e in elections:

@@ -155,8 +155,18 @@ class ElectionVoterRollViewSet(viewsets.GenericViewSet):
         return self._summary(election)
 
 
-def _objection_data(objection: RollObjection, many: bool = False, rows: Any = None) -> Any:
-    return RollObjectionSerializer(objection, many=many, context={"rows": rows or {}}).data
+def _objection_data(objection: RollObjection, rows: Any = None) -> Any:
+    return RollObjectionSerializer(objection, context={"rows": rows or {}}).data
+
+
+def _named_voter(user: Any, voter_pk: int | None, election: Election) -> Voter | None:
+    """The voter an objection (or its decision) names by id; 400 when the election has none with that id."""
+    if voter_pk is None:
+        return None
+    try:
+        return selectors.voter_get(user=user, pk=voter_pk, election=election)
+    except Http404:
+        raise ApplicationError("未找到该选民。", {"voter": [f"本次选举没有 id 为 {voter_pk} 的选民。"]}) from None
 
 
 def _with_etag(response: Response, objection: RollObjection) -> Response:
@@ -187,13 +197,7 @@ class ElectionRollObjectionViewSet(ElectionNested):
         data = RollObjectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        voter_pk = v.pop("voter_id", None)
-        voter = None
-        if voter_pk is not None:
-            try:
-                voter = selectors.voter_get(user=request.user, pk=voter_pk, election=election)
-            except Http404:
-                raise ApplicationError("未找到该选民。", {"voter": [f"本次选举没有 id 为 {voter_pk} 的选民。"]}) from None
+        voter = _named_voter(request.user, v.pop("voter_id", None), election)
         objection = services.roll_objection_raise(actor=request.user, election=election, voter=voter, **v)
         row = selectors.roll_objection_row(objection=objection)
         return _with_etag(Response(_objection_data(objection, rows={objection.pk: row}),
@@ -226,13 +230,7 @@ class RollObjectionViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         version = version_from(request, v.pop("version", None))
-        voter_pk = v.pop("voter", None)
-        voter = None
-        if voter_pk is not None:
-            try:
-                voter = selectors.voter_get(user=request.user, pk=voter_pk, election=objection.election)
-            except Http404:
-                raise ApplicationError("未找到该选民。", {"voter": [f"本次选举没有 id 为 {voter_pk} 的选民。"]}) from None
+        voter = _named_voter(request.user, v.pop("voter", None), objection.election)
         services.roll_objection_decide(actor=request.user, objection=objection, version=version, voter=voter, **v)
         return self._get(pk)
 

@@ -20,9 +20,10 @@ from ballots.rules import tally as tally_rules
 from ballots.services import counting, voter_import
 from ballots.services import stations as station_services
 from ballots.services import voters as voter_services
+from elections import services
 from elections.models import Election, User
 
-from .common import GIVEN, SURNAMES, make_id
+from .common import DEMO_PASSWORD, GIVEN, SURNAMES, make_id
 
 GROUPS = [f"第{n}居民小组" for n in range(1, 7)]
 
@@ -114,18 +115,14 @@ class Counting:
     begun with one of its two entries typed in."""
 
     def __init__(self, rng: random.Random, today: dt.date, clerk: User, street: User, admin: User) -> None:
-        from elections import services
-
         self.rng, self.today, self.clerk, self.street = rng, today, clerk, street
         self.voting = Voting(rng, today, clerk, street)
         # the second pair of hands for the double entry (双人录入)
         self.teller = services.user_create(
-            actor=admin, username="jipiao_guangming", password=_password(), full_name="光明社区计票员 何敏",
+            actor=admin, username="jipiao_guangming", password=DEMO_PASSWORD, full_name="光明社区计票员 何敏",
             role="community_clerk", jurisdiction=clerk.jurisdiction)
 
     def run(self, elections: dict[str, Election]) -> dict[str, Election]:
-        from elections import services
-
         rc, party = elections["residents_committee"], elections["party_committee"]
         assert rc.election_day is not None and party.election_day is not None
         import_roll(self.clerk, rc, voter_file(self.rng, 600, rc.election_day, bad=False))
@@ -179,9 +176,3 @@ class Counting:
                                           present=present, votes=tuple(votes))
             for teller in (self.clerk, self.teller):
                 counting.tally_enter(actor=teller, station=tally.station, round=first, figures=figures)
-
-
-def _password() -> str:
-    from .common import DEMO_PASSWORD
-
-    return DEMO_PASSWORD

@@ -66,9 +66,7 @@ class VoterFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         """The selector's filters; the list shows registered voters unless asked otherwise."""
-        if not self.is_bound:
-            return {"status": "active"}
-        if not self.is_valid():
+        if not self.is_bound or not self.is_valid():
             return {"status": "active"}
         data = dict(self.cleaned_data)
         status = data.get("status") or "active"

@@ -22,7 +22,7 @@ Write-ins (另选他人) are candidates like any other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -33,7 +33,7 @@ KINDS = ("first", "runoff", "revote")
 KIND_LABELS = {"first": "选举", "runoff": "另行选举", "revote": "重新投票"}
 NEXT_ACTIONS = ("none", "runoff", "revote", "repeat")
 _PRIORITY = {action: rank for rank, action in enumerate(NEXT_ACTIONS)}  # "repeat" beats "revote" beats …
-_POSITION_ORDER = {code: index for index, code in enumerate(POSITION_LABELS)}
+POSITION_ORDER = {code: index for index, code in enumerate(POSITION_LABELS)}
 _TURNOUT_SHARE = "1/2"  # 村民委员会组织法 第十五条: 须有过半数选民投票
 _BASE_LABELS = {"voted": "投票人数", "valid_ballots": "有效票数", "present": "实到人数"}
 _DIGITS = "〇一二三四五六七八九十"
@@ -140,7 +140,7 @@ def needed_at_least(base: int, share: Any) -> int:
     return -(-base * f.numerator // f.denominator)
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -156,14 +156,15 @@ def is_party(rules: Mapping[str, Any]) -> bool:
     return rules.get("validity_rule") == "present_quorum"
 
 
-def _needs_present(rules: Mapping[str, Any] | None) -> bool:
+def needs_present(rules: Mapping[str, Any] | None) -> bool:
+    """The rulebook counts the members present (实到): party validity by quorum, or "present" as the win base."""
     return rules is not None and (rules.get("validity_rule") == "present_quorum" or rules.get("win_base") == "present")
 
 
-def _ordered_positions(seats: Mapping[str, int]) -> list[str]:
+def ordered_positions(positions: Iterable[str]) -> list[str]:
     """主任, 副主任, 委员 (书记, 副书记, 委员) first, then any other position in the order given."""
-    given = list(seats)
-    return sorted(given, key=lambda p: (_POSITION_ORDER.get(p, len(_POSITION_ORDER)), given.index(p)))
+    given = list(positions)
+    return sorted(given, key=lambda p: (POSITION_ORDER.get(p, len(POSITION_ORDER)), given.index(p)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,10 +204,10 @@ def input_problems(inp: RoundInput, rules: Mapping[str, Any] | None = None) -> d
     for key, label in _FIGURES:
         value = getattr(inp, key)
         if key == "present" and value is None:
-            if _needs_present(rules):
+            if needs_present(rules):
                 add("present", "党组织选举须填写实到人数（据以判断到会人数是否达到规定比例、计算当选票数）。")
             continue
-        if not _is_int(value):
+        if not is_int(value):
             add(key, f"{label}须为整数。")
         elif value < 0:
             add(key, f"{label}（{value}）不能为负数。")
@@ -223,7 +224,7 @@ def input_problems(inp: RoundInput, rules: Mapping[str, Any] | None = None) -> d
     if not inp.seats:
         add("seats", "至少须有一个应选职位。")
     for position, count in inp.seats.items():
-        if not _is_int(count):
+        if not is_int(count):
             add("seats", f"{position_label(position)}的应选名额须为整数。")
         elif count <= 0:
             add("seats", f"{position_label(position)}的应选名额（{count}）须大于 0。")
@@ -242,7 +243,7 @@ def input_problems(inp: RoundInput, rules: Mapping[str, Any] | None = None) -> d
             add("votes", f"{label}有一项得票未写候选人姓名。")
         if count.position not in inp.seats:
             add("votes", f"{name or '（无名）'}的得票所列职位“{label}”不在本轮应选职位之中。")
-        if not _is_int(count.votes):
+        if not is_int(count.votes):
             add("votes", f"{name}（{label}）的得票须为整数。")
             continue
         if count.votes < 0:
@@ -256,7 +257,7 @@ def input_problems(inp: RoundInput, rules: Mapping[str, Any] | None = None) -> d
             add("votes", f"{name}（{label}）得 {count.votes} 票，多于有效选票 {valid_ballots} 张。")
         totals[count.position] = totals.get(count.position, 0) + count.votes
     if valid_ballots is not None:
-        for position in _ordered_positions(seats):
+        for position in ordered_positions(seats):
             total = totals.get(position, 0)
             if total > valid_ballots * seats[position]:
                 add("votes", f"{position_label(position)}各人得票合计 {total} 票，多于有效选票 {valid_ballots} 张 × "
@@ -469,7 +470,7 @@ def calculate(inp: RoundInput, rules: Mapping[str, Any]) -> RoundResult:
     by_position: dict[str, list[Count]] = {}
     for count in inp.counts:
         by_position.setdefault(count.position, []).append(count)
-    positions = _ordered_positions(inp.seats)
+    positions = ordered_positions(inp.seats)
 
     if not valid:
         results = []

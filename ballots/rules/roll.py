@@ -29,7 +29,6 @@ from elections.rules import Blocker, days_before, parse_fraction, published_in_t
 # the stages in which the roll may change (register, remove, import, settings, publication, objections)
 ROLL_STAGES = frozenset({"preparation", "nomination", "vetting", "publicity", "voting"})
 
-MODES = {"all": "全面登记", "voluntary": "自愿登记"}
 DEFAULT_LEAD_DAYS = 20
 DEFAULT_OBJECTION_DAYS = 5
 DEFAULT_DECISION_DAYS = 3

@@ -27,14 +27,15 @@ of the ``voting`` (formal list published in time) and ``counting`` gates. Pure: 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from elections.rules import POSITION_LABELS, Blocker, parse_fraction, published_in_time
+from elections.rules import Blocker, days_before, parse_fraction, published_in_time
 
 from . import results as engine
+from .results import POSITION_ORDER, is_int, ordered_positions, position_label
 
 TALLY_STATE_LABELS = {"open": "待录入", "entered": "已录入一次", "differs": "不一致", "reconciled": "已核对一致"}
 FIGURE_LABELS = {
@@ -53,30 +54,11 @@ NEXT_ACTION_TEXT = {
     "repeat": "本轮投票无效，须重新投票。",
 }
 VOID_SOURCE = "1990 年党组织选举工作条例第十九条；省级实施办法（收回选票多于发出选票的，选举无效）"
-_POSITION_ORDER = {code: index for index, code in enumerate(POSITION_LABELS)}
-
-
-def position_label(position: str) -> str:
-    return POSITION_LABELS.get(position, position)
-
-
-def ordered_positions(positions: Iterable[str]) -> list[str]:
-    given = list(positions)
-    return sorted(given, key=lambda p: (_POSITION_ORDER.get(p, len(_POSITION_ORDER)), given.index(p)))
-
-
-def needs_present(rules: Mapping[str, Any]) -> bool:
-    """The rulebook counts the members present (实到): party validity by quorum, or "present" as the win base."""
-    return rules.get("validity_rule") == "present_quorum" or rules.get("win_base") == "present"
 
 
 def clean_name(name: Any) -> str:
     """A written name without any blank (also the full-width one): "王 五" and "王五" are one person."""
     return "".join(name.split()) if isinstance(name, str) else ""
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # --------------------------------------------------------------------------------------------
@@ -151,7 +133,7 @@ def write_in_position(w: WriteIn, ballot: Ballot) -> Any:
 def _count_problem(value: Any, label: str) -> str | None:
     if value is None or value == "":
         return f"请填写{label}。"
-    if not _is_int(value):
+    if not is_int(value):
         return f"{label}须为整数。"
     if value < 0:
         return f"{label}（{value}）不能为负数。"
@@ -277,7 +259,7 @@ def normalized(figures: Figures, ballot: Ballot) -> dict[str, Any]:
     votes = {str(k): v for k, v in figures.votes}
     write_ins = [{"name": clean_name(w.name), "position": write_in_position(w, ballot), "count": w.count}
                  for w in figures.write_ins if w.count]
-    write_ins.sort(key=lambda w: (_POSITION_ORDER.get(w["position"], 99), w["position"], w["name"]))
+    write_ins.sort(key=lambda w: (POSITION_ORDER.get(w["position"], 99), w["position"], w["name"]))
     return {
         "ballots_issued": figures.ballots_issued,
         "ballots_returned": figures.ballots_returned,
@@ -327,7 +309,7 @@ def compare(first: Mapping[str, Any], second: Mapping[str, Any], order: Sequence
         if a.get(key) != b.get(key):
             found.append(Difference(f"votes.{key}", a.get(key), b.get(key)))
     wa, wb = _write_in_map(first), _write_in_map(second)
-    for position, name in sorted(set(wa) | set(wb), key=lambda pn: (_POSITION_ORDER.get(pn[0], 99), pn[0], pn[1])):
+    for position, name in sorted(set(wa) | set(wb), key=lambda pn: (POSITION_ORDER.get(pn[0], 99), pn[0], pn[1])):
         if wa.get((position, name)) != wb.get((position, name)):
             found.append(Difference(f"write_ins.{position}.{name}", wa.get((position, name)), wb.get((position, name))))
     return found
@@ -716,7 +698,7 @@ def gate_candidate_list_published(facts: CandidateListFacts, rules: Mapping[str,
                         f"在“正式候选人”页登记名单的公布日期；须不晚于选举日前 {lead} 日。")]
     if facts.election_day is None or published_in_time(facts.published_on, facts.election_day, lead):
         return []  # no election day: the election_day gate says so
-    days = (facts.election_day - facts.published_on).days
+    days = days_before(facts.published_on, facts.election_day)
     deadline = facts.election_day - dt.timedelta(days=lead)
     when = f"晚于选举日 {-days} 天" if days < 0 else ("与选举日同日" if days == 0 else f"仅在选举日前 {days} 日")
     return [Blocker(

@@ -17,6 +17,7 @@ from elections import selectors as election_selectors
 from elections.models import Election, Seat, User
 
 from ..models import Round, RoundCandidate, Station, Tally, TallyEntry, Voter
+from ..rules import results as results_rules
 from ..rules import tally as tally_rules
 
 # --------------------------------------------------------------------------------------------
@@ -52,12 +53,6 @@ def seat_plan(election: Election) -> dict[str, int]:
     """The election's seats per position (positions with seats only), in the positions' order."""
     seats = {s.position: s.count for s in Seat.objects.filter(election=election).order_by("id") if s.count > 0}
     return {p: seats[p] for p in tally_rules.ordered_positions(seats)}
-
-
-def first_round_seats(election: Election) -> dict[str, int]:
-    """The seats counting fills: those of the first round (the seat plan when it started), else the plan."""
-    first = Round.objects.filter(election=election).order_by("number").values_list("seats", flat=True).first()
-    return dict(first) if first else seat_plan(election)
 
 
 def stored_figures(entry: TallyEntry) -> dict[str, Any]:
@@ -101,6 +96,13 @@ def round_facts(election: Election) -> list[tally_rules.RoundFacts]:
     return round_facts_for([election])[election.pk]
 
 
+def standing(election: Election) -> tally_rules.Standing:
+    """Where counting stands: the seats of the first round (else the seat plan) against the rounds so far."""
+    facts = round_facts(election)
+    seats = dict(facts[0].seats) if facts and facts[0].seats else seat_plan(election)
+    return tally_rules.standing(seats, facts)
+
+
 def _ballot(r: Round, candidates: list[RoundCandidate], before: list[tally_rules.RoundFacts],
             rules: dict[str, Any]) -> tally_rules.Ballot:
     return tally_rules.Ballot(
@@ -108,15 +110,14 @@ def _ballot(r: Round, candidates: list[RoundCandidate], before: list[tally_rules
         candidates=tuple(tally_rules.BallotCandidate(str(rc.candidate_id), rc.candidate.person.name, rc.position)
                          for rc in candidates),
         write_ins=tally_rules.revote_write_ins(before, r.seats) if r.kind == "revote" else None,
-        needs_present=tally_rules.needs_present(rules),
+        needs_present=results_rules.needs_present(rules),
         registered=r.registered,
         elected=tally_rules.elected_names(before, r.seats or {}),
     )
 
 
 def _ballot_order(rows: Iterable[RoundCandidate]) -> list[RoundCandidate]:
-    order = {p: i for i, p in enumerate(tally_rules.POSITION_LABELS)}
-    return sorted(rows, key=lambda rc: (order.get(rc.position, 99), rc.order, rc.pk))
+    return sorted(rows, key=lambda rc: (results_rules.POSITION_ORDER.get(rc.position, 99), rc.order, rc.pk))
 
 
 def ballot_of(r: Round, rules: dict[str, Any]) -> tally_rules.Ballot:
@@ -208,12 +209,9 @@ def _rounds_loaded(election: Election) -> list[Round]:
     ))
 
 
-def _station_rows(r: Round, tallies: list[Tally], ballot: tally_rules.Ballot) -> list[dict[str, Any]]:
-    rows = []
-    for t in tallies:
-        figures = t.figures if t.state == "reconciled" and t.figures else None
-        rows.append({"station": t.station, "state": _tally_state(t), "figures": figures})
-    return rows
+def _station_rows(tallies: list[Tally]) -> list[dict[str, Any]]:
+    return [{"station": t.station, "state": _tally_state(t),
+             "figures": t.figures if t.state == "reconciled" and t.figures else None} for t in tallies]
 
 
 def _candidate_rows(view_result: dict[str, Any] | None, stations: list[dict[str, Any]],
@@ -276,7 +274,7 @@ def counting_view(*, election: Election) -> CountingView:
                                           d.get("second")) for d in (t.differences or [])]
             tally_views.append(TallyView(t, list(t.entries.all()), _tally_state(t), differences))
         repeat_of = views[-1].round.number if views and views[-1].round.state == "void" else None
-        stations = _station_rows(r, tallies, ballot)
+        stations = _station_rows(tallies)
         view = RoundView(r, candidates, tally_views, ballot, f, repeat_of, stations)
         view.rows = _candidate_rows(view.result, stations, candidates)
         views.append(view)
@@ -406,8 +404,7 @@ def elected(election: Election) -> list[dict[str, Any]]:
     """Everyone elected so far, position by position in the order they were elected:
     ``{candidate (Candidate or None for a write-in), person (Person or None), name, position, votes, round (Round),
     write_in}``. For the results announcement, certificates and the handover."""
-    facts = round_facts(election)
-    state = tally_rules.standing(first_round_seats(election), facts)
+    state = standing(election)
     keys = [int(e.key) for p in state.positions for e in p.elected if e.key]
     candidates = {c.pk: c for c in Candidate.objects.filter(election=election, pk__in=keys).select_related("person")}
     rounds = {r.number: r for r in Round.objects.filter(election=election)}
@@ -451,9 +448,9 @@ def comparison(*, tally: TallyView, ballot: tally_rules.Ballot) -> list[dict[str
     if ballot.needs_present:
         fields.append("present")
     fields += [f"votes.{c.key}" for c in ballot.candidates]
+    order = tally_rules.ordered_positions(ballot.seats)
     written = sorted({(w["position"], w["name"]) for entry in (first, second) for w in entry["write_ins"]},
-                     key=lambda pn: (tally_rules.ordered_positions(ballot.seats).index(pn[0])
-                                     if pn[0] in ballot.seats else 99, pn[1]))
+                     key=lambda pn: (order.index(pn[0]) if pn[0] in ballot.seats else 99, pn[1]))
     fields += [f"write_ins.{p}.{n}" for p, n in written]
 
     def value(entry: dict[str, Any], name: str) -> Any:

@@ -11,14 +11,9 @@ from django.shortcuts import get_object_or_404
 from elections.models import Election, Job, User
 
 from ..models import HeldRow
+from .voters import _in_scope, _path
 
 IMPORT_KIND = "voter_import"
-
-
-def _path(user: User) -> str | None:
-    if user.is_superuser:
-        return ""
-    return user.jurisdiction.path if user.jurisdiction_id else None
 
 
 def job_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Job]:
@@ -65,9 +60,4 @@ def held_counts(*, job: Job) -> dict[str, int]:
 def held_row_get(*, user: User, pk: int) -> HeldRow:
     qs = HeldRow.objects.select_related("job", "election", "election__community", "election__campaign",
                                         "election__rulebook")
-    path = _path(user)
-    if path is None:
-        qs = qs.none()
-    elif path:
-        qs = qs.filter(election__community__path__startswith=path)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_in_scope(qs, user), pk=pk)

@@ -120,11 +120,6 @@ def voter_get(*, user: User, pk: int, election: Election | None = None) -> Voter
     return get_object_or_404(qs, pk=pk)
 
 
-def voter_choices(*, election: Election) -> QuerySet[Voter]:
-    """Active voters of an election (an objection names one; 错登/重登 removes it)."""
-    return Voter.objects.filter(election=election, status="active").order_by("group", "name", "id")
-
-
 def roll_groups(*, election: Election) -> list[str]:
     """Every residents' group of the roll, in natural order (2组 before 10组)."""
     groups = Voter.objects.filter(election=election).values_list("group", flat=True).distinct().order_by()

@@ -28,6 +28,7 @@ from elections.audit import digest, record_event, snapshot
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, User
 from elections.services import _require
+from elections.services import election_lock as _lock
 from elections.services.preparation import require_stage
 
 from ..models import Round, RoundCandidate, Station, Tally, TallyEntry, Voter
@@ -36,11 +37,6 @@ from ..selectors import counting as selectors
 
 COUNTING_STAGES = frozenset({"counting"})
 REASON_MAX = 300
-
-
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk)
 
 
 def _round_name(r: Round) -> str:
@@ -382,7 +378,7 @@ def vacancy_accept(*, actor: User, election: Election, reason: str) -> Round:
         raise Conflict(f"{_round_name(last)}尚未计票完毕。")
     if last.vacancy_accepted:
         raise Conflict(f"已于{_round_name(last)}后确认职位空缺。")
-    state = tally_rules.standing(selectors.first_round_seats(election), selectors.round_facts(election))
+    state = selectors.standing(election)
     if state.next_action == "repeat":
         raise Conflict("本轮投票无效，须重新投票，不能确认空缺。")
     if state.next_action == "revote":
@@ -412,7 +408,7 @@ def results_announce(*, actor: User, election: Election, announced_on: dt.date |
     if announced_on is None:
         raise ApplicationError("请填写公布日期。", {"announced_on": ["请填写选举结果的公布日期。"]})
     last = _last_round(election)
-    state = tally_rules.standing(selectors.first_round_seats(election), selectors.round_facts(election))
+    state = selectors.standing(election)
     if state.open_round is not None:
         raise Conflict(f"{_round_name(last)}尚未计票完毕，不能公布选举结果。")
     if state.next_action == "repeat":

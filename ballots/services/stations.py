@@ -24,6 +24,7 @@ from elections.audit import record_event, snapshot
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, User
 from elections.services import _require
+from elections.services import election_lock as _lock
 from elections.services.preparation import require_stage
 
 from ..models import Proxy, Station, Tally, Voter
@@ -34,10 +35,6 @@ PROXY_STAGES = STATION_STAGES
 
 _UNSET: Any = object()
 
-
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk)
 
 
 def _raise(problems: list[tuple[str, str]], message: str) -> None:

@@ -39,11 +39,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from candidates.rules import mask_id_number
-from elections import rules as election_rules
 from elections.audit import record_event
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, Job, User
-from elections.services import _require
+from elections.services import _require, election_lock
 from elections.services.preparation import require_stage
 
 from .. import importer
@@ -55,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 JOB_KIND = "voter_import"
 # the voter roll is worked on from preparation until the vote; refused from counting on
-IMPORT_STAGES = frozenset(election_rules.STAGE_CODES[: election_rules.STAGE_CODES.index("voting") + 1])
+IMPORT_STAGES = voters.ROLL_STAGES
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 STORE_ATTEMPTS = 3
@@ -71,11 +70,6 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return int(getattr(settings, "VOTER_IMPORT_MAX_ROWS", MAX_ROWS))
-
-
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk)
 
 
 def _file_error(message: str) -> ApplicationError:
@@ -99,7 +93,7 @@ def check_upload_size(file_name: str, size: int) -> None:
 def voter_import_start(*, actor: User, election: Election, file_name: str, content: bytes) -> Job:
     """Queue the import of a voter-roll file into ``election``; the job runs once this transaction commits."""
     _require(actor, "ballots.manage_voters", election)
-    election = _lock(election)
+    election = election_lock(election)
     require_stage(election, IMPORT_STAGES, "导入选民名单")
     if election.election_day is None:
         raise _file_error("尚未确定选举日：选民年龄按选举日计算，请先填写选举日再导入。")
@@ -208,14 +202,13 @@ def _run(job: Job) -> None:
     _update(job, stage="逐行核对", progress=PROGRESS["read"])
 
     clock = time.perf_counter()
-    effective = election.effective_rules()
     span = PROGRESS["check"] - PROGRESS["read"]
 
     def progress(done: int, total: int) -> None:
         _update(job, progress=PROGRESS["read"] + span * done // max(total, 1))
 
     checked = importer.check_rows(rows, election_day=election.election_day,
-                                  min_age=int(effective.get("min_voter_age", 18)), max_rows=max_rows(),
+                                  min_age=voters.min_voter_age(election), max_rows=max_rows(),
                                   progress=progress)
     del rows
     timings["validate"] = time.perf_counter() - clock
@@ -282,7 +275,7 @@ def _store(job: Job, keep: list[tuple[int, voter_rules.VoterData]], held: list[v
     """Inside the storing transaction: lock, re-check, store the good rows and the held ones, one event, the
     job done. None when another run of the same job got there first."""
     assert job.election is not None
-    election = _lock(job.election)
+    election = election_lock(job.election)
     locked = Job.objects.select_for_update().get(pk=job.pk)
     if locked.state == "done":
         return None
@@ -471,7 +464,7 @@ def held_row_decide(*, actor: User, held_row: HeldRow, decision: str, reason: st
     here only once that registration is removed — or, by a street user whose jurisdiction covers both
     communities, moved: the other registration removed ("迁至…登记") and this one made, in one step."""
     _require(actor, "ballots.manage_voters", held_row.election)
-    election = _lock(held_row.election)
+    election = election_lock(held_row.election)
     require_stage(election, IMPORT_STAGES, "处理导入时待定的行")
     held = HeldRow.objects.select_for_update().get(pk=held_row.pk)
     if held.decision:
@@ -506,15 +499,11 @@ def held_row_decide(*, actor: User, held_row: HeldRow, decision: str, reason: st
 
 
 def _register(actor: User, election: Election, held: HeldRow, reason: str) -> Voter:
-    effective = election.effective_rules()
     data, problems = voter_rules.check_voter(
         name=held.name, id_number=held.id_number, group=held.group, category=held.category,
-        election_day=election.election_day, min_age=int(effective.get("min_voter_age", 18)))
+        election_day=election.election_day, min_age=voters.min_voter_age(election))
     if data is None:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ApplicationError(f"第 {held.row} 行（{held.name}）不能登记为选民。", errors)
+        raise ApplicationError(f"第 {held.row} 行（{held.name}）不能登记为选民。", voters.add_problems({}, problems))
     existing = (Voter.objects.select_for_update().select_related("election", "election__community")
                 .filter(campaign_id=election.campaign_id, body=election.body, id_number=data.id_number,
                         status="active").first())

@@ -20,6 +20,7 @@ from elections.audit import record_event, snapshot
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, User
 from elections.services import _require
+from elections.services import election_lock as _lock
 from elections.services.preparation import require_stage
 
 from ..models import (
@@ -45,10 +46,6 @@ REASON_MAX = 200
 def _today() -> dt.date:
     return timezone.localdate()
 
-
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk)
 
 
 def _roll(election: Election) -> VoterRoll:
@@ -76,6 +73,18 @@ def _objection_state(o: RollObjection) -> dict[str, Any]:
 
 def _clean_reason(reason: str | None) -> str:
     return voter_rules.clean_text(reason)[:REASON_MAX]
+
+
+def min_voter_age(election: Election) -> int:
+    """The minimum voter age of the election's rules (18 unless the rulebook says otherwise)."""
+    return int(election.effective_rules().get("min_voter_age", 18))
+
+
+def add_problems(errors: dict[str, list[str]], problems: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """``check_voter``'s (field, message) problems added to a form's field errors."""
+    for field_name, message in problems:
+        errors.setdefault(field_name, []).append(message)
+    return errors
 
 
 def _who(voter: Voter) -> str:
@@ -146,11 +155,9 @@ def _register(actor: User, election: Election, *, name: Any, id_number: Any, gro
               source: str, reason: str, errors: dict[str, list[str]] | None = None) -> Voter:
     """Check and store one registration (the caller holds the election's lock and records the event)."""
     errors = dict(errors or {})
-    min_age = int(election.effective_rules().get("min_voter_age", 18))
     data, problems = voter_rules.check_voter(name=name, id_number=id_number, group=group, category=category,
-                                             election_day=election.election_day, min_age=min_age)
-    for field_name, message in problems:
-        errors.setdefault(field_name, []).append(message)
+                                             election_day=election.election_day, min_age=min_voter_age(election))
+    add_problems(errors, problems)
     if data is not None:
         existing = _registered_elsewhere(election, data.id_number)
         if existing is not None:

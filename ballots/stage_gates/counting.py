@@ -16,10 +16,7 @@ from elections.models import Seat
 
 from ..rules import tally as tally_rules
 from ..selectors.counting import round_facts_for
-
-
-def _sources(election: Any) -> dict[str, str]:
-    return dict(election.rulebook.sources or {})
+from .stations import _sources
 
 
 def collect_candidate_list(elections: list[Any]) -> dict[int, tally_rules.CandidateListFacts]:

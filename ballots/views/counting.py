@@ -23,6 +23,7 @@ from elections.exports import xlsx_response
 from elections.views import form_outcome, handle_form, render_election, tab_url
 
 from ..forms.counting import AnnounceForm, CountingReasonForm, TallyEntryForm
+from ..notices import issuer
 from ..rules import tally as tally_rules
 from ..selectors import counting as selectors
 from ..services import counting as services
@@ -39,11 +40,6 @@ NEXT_LABELS = {
 }
 PENDING_LABELS = {"none": _("已选足"), "revote": _("须就并列者重新投票"), "runoff": _("须另行选举"),
                   "vacancy": _("空缺"), "repeat": _("须重新投票"), "counting": _("计票中")}
-
-
-def _issuer(election: Any) -> str:
-    community = election.community.name
-    return f"中共{community}委员会" if election.body == "party_committee" else f"{community}居民选举委员会"
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,7 +274,7 @@ def results_print(request: HttpRequest, pk: int) -> HttpResponse:
     title = (f"中共{election.community.name}{what}选举计票结果" if election.body == "party_committee"
              else f"{election.community.name}{what}{election.get_kind_display()}选举计票结果")
     return render(request, "ballots/results_print.html", {
-        "election": election, "title": title, "issuer": _issuer(election), "counting": view, "standing": state,
+        "election": election, "title": title, "issuer": issuer(election), "counting": view, "standing": state,
         "rounds": [{"r": r, "kind_label": tally_rules.engine.KIND_LABELS.get(r.round.kind, r.round.kind),
                     "result_positions": _result_positions(r)} for r in view.rounds if r.result],
         "positions": [{"p": p, "label": tally_rules.position_label(p.position),

@@ -31,6 +31,7 @@ from ..forms.stations import (
     StationForm,
     station_initial,
 )
+from ..notices import issuer as notice_issuer
 from ..rules import stations as rules
 from ..selectors import stations as selectors
 from ..services import stations as services
@@ -124,7 +125,7 @@ def _stations_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) ->
 
 
 def _station_fields(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: d.get(k) for k in ("name", "kind", "location", "supervisors", "ballots_planned", "order")}
+    return {k: d.get(k) for k in services.STATION_FIELDS}
 
 
 @login_required
@@ -300,7 +301,7 @@ def ballot_print(request: HttpRequest, pk: int) -> HttpResponse:
         "unseated": [s.label for s in sheets if s.seats <= 0 and s.names],
         "draft": current is None and not selectors.formal_list_published(election=election),
         "overvote_invalid": bool(effective.get("overvote_invalid", True)),
-        "issuer": _issuer(election) if election.body != "party_committee" else f"中共{election.community.name}委员会",
+        "issuer": notice_issuer(election),
         "ballots_planned": selectors.ballots_planned_total(election=election),
     })
 

@@ -34,12 +34,13 @@ VOTERS_TAB = "voters"
 
 def _import_page(request: HttpRequest, election: Any, form: VoterImportForm, status: int = 200) -> HttpResponse:
     may = request.user.has_perm("ballots.manage_voters", election)
+    stage_open = election.stage in services.IMPORT_STAGES
     return render(request, "ballots/voter_import.html", {
         "election": election,
         "form": form,
-        "can_import": may and election.stage in services.IMPORT_STAGES,
+        "can_import": may and stage_open,
         "may_manage": may,
-        "stage_open": election.stage in services.IMPORT_STAGES,
+        "stage_open": stage_open,
         "jobs": selectors.import_jobs(election=election)[:20],
         "voters_url": tab_url(election, VOTERS_TAB),
         "aliases": {field: "、".join(h for h in names if h != voter_rules.FIELD_LABELS[field] and not h.isascii())
@@ -104,13 +105,16 @@ def _job_page(request: HttpRequest, job: Any, bound: dict[int, HeldDecisionForm]
     held = _page(request, selectors.held_rows(job=job), HELD_PER_PAGE, "held")
     may_manage = election is not None and request.user.has_perm("ballots.manage_voters", election)
     can_decide = may_manage and election.stage in services.IMPORT_STAGES
+    page_rows = list(held.object_list)
+    # one permission check for the page, not one per row
+    may_transfer = any(h.kind == "other_community" and h.other_voter_id is not None for h in page_rows) \
+        and services.may_transfer(request.user, election)
     rows = [{
         "h": h,
         "masked": mask_id_number(h.id_number),
         "form": bound.get(h.pk) or HeldDecisionForm(auto_id=f"id_held{h.pk}_%s"),
-        "transfer": h.kind == "other_community" and h.other_voter_id is not None
-        and services.may_transfer(request.user, election),
-    } for h in held.object_list]
+        "transfer": h.kind == "other_community" and h.other_voter_id is not None and may_transfer,
+    } for h in page_rows]
     return render(request, "ballots/job_detail.html", {
         "job": job,
         "election": election,

@@ -23,6 +23,7 @@ from elections.audit import record_event, snapshot
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, Seat, User
 from elections.services import _require
+from elections.services import election_lock as _lock
 from elections.services.preparation import require_stage
 
 from .. import rules
@@ -126,10 +127,6 @@ def _void_approval(cl: CandidateList) -> str:
         cl.save()
     return "".join(f"；{n}" for n in notes)
 
-
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk)
 
 
 def _lock_nomination(nomination: Nomination) -> Nomination:

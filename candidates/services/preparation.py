@@ -14,6 +14,7 @@ from elections.audit import record_event, snapshot
 from elections.errors import ApplicationError, Conflict
 from elections.models import Election, User
 from elections.services import _require, notify_election
+from elections.services import election_lock as _lock
 from elections.services.preparation import in_preparation as _in_preparation
 
 from .. import rules
@@ -25,12 +26,6 @@ _EDITABLE_COMMITTEE_STAGES = {"preparation", "nomination", "vetting", "publicity
 def _person_visible(actor: User, person: Person, field: str = "person") -> None:
     if not actor.has_perm("candidates.view_person", person):
         raise ApplicationError("人员有误。", {field: ["该人员不存在或不在您的管辖范围内。"]})
-
-
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -62,6 +62,11 @@ def register(kind: str, label: str, build: Callable[[Any], dict[str, Any]], *,
     return spec
 
 
+def cn_date(day: Any) -> str:
+    """``2026年5月16日``: the date under a notice's issuer."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def get(kind: str) -> NoticeKind | None:
     return _REGISTRY.get(kind)
 

@@ -62,6 +62,14 @@ class HandoverItemFacts:
     done_on: dt.date | None = None
 
 
+HANDOVER_ITEM_FIELDS: tuple[str, ...] = ("kind", "description", "handed_by", "received_by", "witness", "done_on")
+
+
+def item_facts(item: Any) -> HandoverItemFacts:
+    """The facts of a stored item (anything with the item's fields, e.g. a ``HandoverItem``)."""
+    return HandoverItemFacts(*(getattr(item, name) for name in HANDOVER_ITEM_FIELDS))
+
+
 def item_missing(item: HandoverItemFacts) -> list[str]:
     """What an item still lacks, as field codes in the order of the form (empty when complete)."""
     missing = [name for name in ("handed_by", "received_by", "witness") if not (getattr(item, name) or "").strip()]
@@ -72,6 +80,12 @@ def item_missing(item: HandoverItemFacts) -> list[str]:
 
 def item_complete(item: HandoverItemFacts) -> bool:
     return not item_missing(item)
+
+
+def item_status(item: HandoverItemFacts) -> str:
+    """``已办结``, or what the item lacks (``缺监交人、移交日期``)."""
+    missing = item_missing(item)
+    return "缺" + "、".join(SIGNATURE_LABELS[m] for m in missing) if missing else "已办结"
 
 
 def item_name(item: HandoverItemFacts) -> str:
@@ -167,8 +181,7 @@ def gate_handover(facts: HandoverFacts, rules: dict[str, Any]) -> list[Blocker]:
     incomplete = [item for item in facts.items if not item_complete(item)]
     if incomplete:
         described = "；".join(
-            f"{item_name(item)}缺{'、'.join(SIGNATURE_LABELS[m] for m in item_missing(item))}"
-            for item in incomplete[:8]
+            f"{item_name(item)}{item_status(item)}" for item in incomplete[:8]
         ) + (f"；等 {len(incomplete)} 项" if len(incomplete) > 8 else "")
         blockers.append(Blocker(
             "handover_item_incomplete",

@@ -363,6 +363,13 @@ def seat_plan_approve(*, actor: User, election: Election) -> Election:
     return election
 
 
+def election_lock(election: Election) -> Election:
+    """The election row locked for the rest of the transaction (with what services read of it): every write that
+    checks the election's stage or counts its rows serialises on it."""
+    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
+        pk=election.pk)
+
+
 @transaction.atomic
 def election_advance(*, actor: User, election: Election, expected_stage: str | None = None) -> Election:
     _require(actor, "elections.advance_election", election)

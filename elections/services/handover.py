@@ -16,14 +16,14 @@ from django.db.models import Min
 from django.utils import timezone
 
 from .. import rules
-from ..audit import record_event, snapshot
+from ..audit import record_event, snapshot, to_jsonable
 from ..errors import ApplicationError, Conflict
 from ..models import Election, Handover, HandoverItem, User
 from .core import _require
+from .core import election_lock as _lock
 from .preparation import require_stage
 
 HANDOVER_STAGES = frozenset({"handover"})
-ITEM_FIELDS = ["kind", "description", "handed_by", "received_by", "witness", "done_on"]
 
 HANDOVER_FIELD_LABELS = {"kind": "类别", "description": "移交内容", **rules.SIGNATURE_LABELS}
 
@@ -33,33 +33,18 @@ __all__ = ["HANDOVER_STAGES", "handover_delay_accept", "handover_item_add", "han
 _UNSET: Any = object()
 
 
-def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update().select_related("community", "campaign", "rulebook").get(
-        pk=election.pk)
-
 
 def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
 def _state(item: HandoverItem) -> dict[str, Any]:
-    return snapshot(item, [*ITEM_FIELDS, "version"])
+    return snapshot(item, [*rules.HANDOVER_ITEM_FIELDS, "version"])
 
 
 def _describe(item: HandoverItem) -> str:
-    facts = _facts(item)
-    missing = rules.item_missing(facts)
-    status = "已办结" if not missing else "缺" + "、".join(rules.SIGNATURE_LABELS[m] for m in missing)
-    return f"{rules.item_name(facts)}（{status}）"
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in values.items()}
-
-
-def _facts(item: HandoverItem) -> rules.HandoverItemFacts:
-    return rules.HandoverItemFacts(item.kind, item.description, item.handed_by, item.received_by, item.witness,
-                                   item.done_on)
+    facts = rules.item_facts(item)
+    return f"{rules.item_name(facts)}（{rules.item_status(facts)}）"
 
 
 def _took_office_on(election: Election) -> dt.date | None:
@@ -157,14 +142,14 @@ def handover_item_update(
     values.update({name: _text(values[name]) for name in ("description", "handed_by", "received_by", "witness")})
     _check(election, values)
     before = _state(item)
-    if all(before[name] == value for name, value in _jsonable(values).items()):
+    if all(before[name] == value for name, value in to_jsonable(values).items()):
         return item
     for name, value in values.items():
         setattr(item, name, value)
     item.version += 1
     item.save()
     after = _state(item)
-    changed = [HANDOVER_FIELD_LABELS[f] for f in ITEM_FIELDS if before[f] != after[f]]
+    changed = [HANDOVER_FIELD_LABELS[f] for f in rules.HANDOVER_ITEM_FIELDS if before[f] != after[f]]
     record_event(actor=actor, action="handover_item.update", obj=item, election=election, before=before,
                  after=after, summary=f"修改移交事项：{_describe(item)}（{'、'.join(changed)}）")
     return item

@@ -22,23 +22,18 @@ from .core import form_outcome
 
 HANDOVER_TAB = "handover"
 HANDOVER_HEADERS = ["序号", "类别", "移交内容", "移交人", "接收人", "监交人", "移交日期", "状态"]
-_ITEM_FIELDS = ("kind", "description", "handed_by", "received_by", "witness", "done_on")
-
-
-def _facts(item: Any) -> rules.HandoverItemFacts:
-    return rules.HandoverItemFacts(item.kind, item.description, item.handed_by, item.received_by, item.witness,
-                                   item.done_on)
 
 
 def handover_state(election: Any) -> dict[str, Any]:
     """What the tab and the printed list show: the record, the deadline and each item with what it lacks."""
-    record = selectors.handover_for(election=election)
-    took_office_on = record.took_office_on if record else None
-    deadline = rules.handover_deadline(took_office_on, rules.handover_days(election.effective_rules()))
+    summary = selectors.handover_summary(election=election)
+    deadline = summary["deadline"]
     today = timezone.localdate()
-    rows = []
+    past_deadline = deadline is not None and today > deadline
+    rows, facts_list = [], []
     for item in selectors.handover_item_list(election=election):
-        facts = _facts(item)
+        facts = rules.item_facts(item)
+        facts_list.append(facts)
         missing = rules.item_missing(facts)
         rows.append({
             "item": item,
@@ -46,26 +41,26 @@ def handover_state(election: Any) -> dict[str, Any]:
             "missing": [rules.SIGNATURE_LABELS[m] for m in missing],
             "complete": not missing,
             "late": not rules.done_in_time(item.done_on, deadline),  # done, after the deadline
-            "overdue": bool(missing) and deadline is not None and today > deadline,  # not done, deadline passed
+            "overdue": bool(missing) and past_deadline,  # not done, deadline passed
         })
-    absent = rules.missing_kinds([_facts(row["item"]) for row in rows])
+    absent = rules.missing_kinds(facts_list)
     return {
-        "handover": record,
-        "took_office_on": took_office_on,
+        "handover": summary["handover"],
+        "took_office_on": summary["took_office_on"],
         "deadline": deadline,
-        "days_left": (deadline - today).days if deadline else None,
-        "past_deadline": deadline is not None and today > deadline,
-        "overdue_days": (today - deadline).days if deadline is not None and today > deadline else 0,
+        "days_left": rules.days_before(today, deadline) if deadline else None,
+        "past_deadline": past_deadline,
+        "overdue_days": rules.days_before(deadline, today) if past_deadline else 0,
         "handover_rows": rows,
         "missing_kinds": [rules.HANDOVER_KIND_LABELS[k] for k in absent],
         "handover_done": bool(rows) and not absent and all(r["complete"] for r in rows),
-        "handover_days": rules.handover_days(election.effective_rules()),
+        "handover_days": summary["handover_days"],
     }
 
 
 def _cells(index: int, row: dict[str, Any]) -> list[Any]:
     item = row["item"]
-    status = "已办结" if row["complete"] else "缺" + "、".join(row["missing"])
+    status = rules.item_status(rules.item_facts(item))
     if row["late"]:
         status += "（逾期完成）"
     return [index, row["kind_label"], item.description, item.handed_by, item.received_by, item.witness,
@@ -84,7 +79,7 @@ def _handover_tab(request: HttpRequest, election: Any, bound: dict[str, Any]) ->
         item = row["item"]
         keys = (f"handover-item-{item.pk}", f"handover-delete-{item.pk}")
         row["edit_form"] = bound.get(keys[0]) or HandoverItemForm(
-            initial={**{f: getattr(item, f) for f in _ITEM_FIELDS}, "version": item.version},
+            initial={**{f: getattr(item, f) for f in rules.HANDOVER_ITEM_FIELDS}, "version": item.version},
             auto_id=f"id_hitem{item.pk}_%s")
         row["delete_form"] = bound.get(keys[1]) or HandoverDeleteForm(auto_id=f"id_hdelete{item.pk}_%s")
         row["open"] = any(k in bound for k in keys)
@@ -121,7 +116,7 @@ def took_office_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_fields(d: dict[str, Any]) -> dict[str, Any]:
-    return {f: d.get(f) or ("" if f != "done_on" else None) for f in _ITEM_FIELDS}
+    return {f: d.get(f) or ("" if f != "done_on" else None) for f in rules.HANDOVER_ITEM_FIELDS}
 
 
 @login_required
@@ -137,35 +132,36 @@ def handover_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return form_outcome(request, election, HANDOVER_TAB, "handover-add", form, failed, "handover-items")
 
 
+def _item_action(request: HttpRequest, pk: int, item: int, key: str, form: Any, action: Any, success: Any,
+                 anchor: str) -> HttpResponse:
+    """One item's form (edit or delete) through its service; ``action`` and ``success`` take the item."""
+    election = selectors.election_get(user=request.user, pk=pk)
+    record = selectors.handover_item_get(user=request.user, election=election, pk=item)
+    failed = handle_form(request, form, lambda d: action(record, d), success(record))
+    return form_outcome(request, election, HANDOVER_TAB, key, form, failed, anchor)
+
+
 @login_required
 @require_POST
 def handover_item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    election = selectors.election_get(user=request.user, pk=pk)
-    record = selectors.handover_item_get(user=request.user, election=election, pk=item)
-    form = HandoverItemForm(request.POST, auto_id=f"id_hitem{item}_%s")
-    failed = handle_form(
-        request, form,
-        lambda d: services.handover_item_update(actor=request.user, item=record, version=d.get("version"),
-                                                **_item_fields(d)),
-        lambda saved: gettext("已保存移交事项：%(what)s。") % {"what": saved.description},
+    return _item_action(
+        request, pk, item, f"handover-item-{item}", HandoverItemForm(request.POST, auto_id=f"id_hitem{item}_%s"),
+        lambda record, d: services.handover_item_update(actor=request.user, item=record, version=d.get("version"),
+                                                        **_item_fields(d)),
+        lambda _record: lambda saved: gettext("已保存移交事项：%(what)s。") % {"what": saved.description},
+        f"handover-item-{item}",
     )
-    return form_outcome(request, election, HANDOVER_TAB, f"handover-item-{item}", form, failed,
-                        f"handover-item-{item}")
 
 
 @login_required
 @require_POST
 def handover_item_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    election = selectors.election_get(user=request.user, pk=pk)
-    record = selectors.handover_item_get(user=request.user, election=election, pk=item)
-    what = record.description
-    form = HandoverDeleteForm(request.POST, auto_id=f"id_hdelete{item}_%s")
-    failed = handle_form(
-        request, form,
-        lambda d: services.handover_item_delete(actor=request.user, item=record, reason=d["reason"]),
-        gettext("已删除移交事项：%(what)s。") % {"what": what},
+    return _item_action(
+        request, pk, item, f"handover-delete-{item}", HandoverDeleteForm(request.POST, auto_id=f"id_hdelete{item}_%s"),
+        lambda record, d: services.handover_item_delete(actor=request.user, item=record, reason=d["reason"]),
+        lambda record: gettext("已删除移交事项：%(what)s。") % {"what": record.description},
+        "handover-items",
     )
-    return form_outcome(request, election, HANDOVER_TAB, f"handover-delete-{item}", form, failed, "handover-items")
 
 
 @login_required
